@@ -1,0 +1,349 @@
+package backoffice
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/tls"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/c81406b6/backoffice/internal/form"
+	"github.com/c81406b6/backoffice/internal/transport"
+)
+
+// Version is this SDK's version; it is sent in the User-Agent.
+const Version = "0.1.0"
+
+// Client performs backoffice operations for one set of credentials. It is
+// safe for concurrent use and holds a connection pool: create one per
+// merchant account and reuse it.
+//
+// Every operation validates its input before anything is sent. A
+// money-moving operation returns nil error only when the gateway booked it
+// (success, success needing review, or pending); *UncertainError when it
+// was sent and its outcome could not be established; any other error means
+// nothing was booked.
+type Client struct {
+	variant  variant
+	bearer   BearerCredentials
+	checksum ChecksumCredentials
+	base     string // without trailing slash
+	tr       *transport.Transport
+	postHdr  http.Header // shared read-only by every request
+	getHdr   http.Header
+	testMode TestMode
+	log      *slog.Logger
+	retry    RetryPolicy
+	now      func() time.Time
+
+	idPrefix string // random per Client, so generated ids never collide
+	idSeq    atomic.Uint64
+}
+
+// NewClient returns a Client for creds. It fails with a *ValidationError for
+// empty credentials, a malformed base URL, plain http to anything but
+// loopback, a checksum client without WithBaseURL, or a bad option value.
+func NewClient(creds Credentials, opts ...Option) (*Client, error) {
+	cfg := config{retry: DefaultRetryPolicy, attemptTimeout: DefaultAttemptTimeout, now: time.Now}
+	for _, o := range opts {
+		if o == nil {
+			continue
+		}
+		if err := o(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	c := &Client{testMode: cfg.testMode, log: cfg.logger, retry: cfg.retry, now: cfg.now}
+	switch cr := creds.(type) {
+	case BearerCredentials:
+		if err := checkSecret("Credentials.AccessToken", cr.AccessToken); err != nil {
+			return nil, err
+		}
+		if err := checkSecret("Credentials.EntityID", cr.EntityID); err != nil {
+			return nil, err
+		}
+		c.variant, c.bearer = variantBearer, cr
+		if cfg.baseURL == "" {
+			cfg.baseURL = TestURL
+		}
+	case ChecksumCredentials:
+		if err := checkSecret("Credentials.MemberID", cr.MemberID); err != nil {
+			return nil, err
+		}
+		if err := checkSecret("Credentials.SecureKey", cr.SecureKey); err != nil {
+			return nil, err
+		}
+		if cfg.baseURL == "" {
+			return nil, invalid("BaseURL", "is required with ChecksumCredentials: the transactionServices host differs per acquirer")
+		}
+		c.variant, c.checksum = variantChecksum, cr
+	default:
+		return nil, invalid("Credentials", "must be BearerCredentials or ChecksumCredentials")
+	}
+	c.base = strings.TrimRight(cfg.baseURL, "/")
+	c.tr = transport.New(httpClient(&cfg), transport.Policy(cfg.retry))
+	c.tr.OnRetry = c.logRetry
+	c.postHdr, c.getHdr = c.headers(cfg.userAgent)
+
+	var seed [6]byte
+	if _, err := rand.Read(seed[:]); err != nil {
+		return nil, fmt.Errorf("backoffice: no randomness for merchantTransactionId generation: %w", err)
+	}
+	c.idPrefix = "bo" + hex.EncodeToString(seed[:]) + "-"
+	return c, nil
+}
+
+// String describes the client without its secrets.
+func (c *Client) String() string {
+	switch c.variant {
+	case variantChecksum:
+		return fmt.Sprintf("backoffice.Client{variant: checksum, baseURL: %s, memberID: %s}", c.base, c.checksum.MemberID)
+	}
+	return fmt.Sprintf("backoffice.Client{variant: bearer, baseURL: %s, entityID: %s}", c.base, c.bearer.EntityID)
+}
+
+// GoString is String, for %#v.
+func (c *Client) GoString() string { return c.String() }
+
+// Format prints String for every verb, so no format reaches the secrets.
+func (c *Client) Format(f fmt.State, verb rune) { fmt.Fprint(f, c.String()) }
+
+// LogValue describes the client to log/slog without its secrets.
+func (c *Client) LogValue() slog.Value { return slog.StringValue(c.String()) }
+
+func checkSecret(field, v string) error {
+	if v == "" {
+		return invalid(field, "is required")
+	}
+	for i := 0; i < len(v); i++ {
+		if v[i] <= ' ' || v[i] == 0x7f {
+			return invalid(field, "must not contain spaces or control characters")
+		}
+	}
+	return nil
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// httpClient returns the client attempts go through: the caller's, copied,
+// or the SDK's own; never http.DefaultClient or its transport.
+func httpClient(cfg *config) *http.Client {
+	var hc http.Client
+	if cfg.httpClient != nil {
+		hc = *cfg.httpClient
+	} else {
+		hc = http.Client{
+			Transport: defaultTransport(),
+			// A payment API does not redirect; following one would turn a
+			// POST into a GET somewhere else.
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		}
+	}
+	if hc.Timeout == 0 {
+		hc.Timeout = cfg.attemptTimeout
+	}
+	if cfg.limiter != nil {
+		next := hc.Transport
+		if next == nil {
+			next = http.DefaultTransport
+		}
+		hc.Transport = transport.RateLimited(next, cfg.limiter)
+	}
+	return &hc
+}
+
+// defaultTransport keeps up to 64 connections per gateway host alive, so a
+// 64-way parallel job reuses its connections instead of opening new ones (Go's
+// default keeps 2), and caps them at 64 so a burst cannot exhaust the
+// gateway's connection limit.
+func defaultTransport() *http.Transport {
+	return &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          256,
+		MaxIdleConnsPerHost:   64,
+		MaxConnsPerHost:       64,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ExpectContinueTimeout: time.Second,
+		TLSClientConfig:       &tls.Config{MinVersion: tls.VersionTLS12},
+	}
+}
+
+func (c *Client) headers(extraUA string) (post, get http.Header) {
+	ua := "backoffice-go/" + Version + " (+https://github.com/c81406b6/backoffice)"
+	if extraUA != "" {
+		ua += " " + extraUA
+	}
+	get = http.Header{"User-Agent": {ua}, "Accept": {"application/json"}}
+	if c.variant == variantBearer {
+		get["Authorization"] = []string{"Bearer " + c.bearer.AccessToken}
+	}
+	post = get.Clone()
+	post["Content-Type"] = []string{"application/x-www-form-urlencoded"}
+	return post, get
+}
+
+// newMerchantTransactionID returns an id unique to this Client: its random
+// prefix and a counter, 17 characters or more.
+func (c *Client) newMerchantTransactionID() string {
+	b := make([]byte, 0, 32)
+	b = append(b, c.idPrefix...)
+	b = strconv.AppendUint(b, c.idSeq.Add(1), 36)
+	return string(b)
+}
+
+// call is one operation on its way to the gateway.
+type call struct {
+	name   string      // for logs and errors: "capture"
+	op     PaymentType // what a money-moving call creates; "" for reads
+	target string      // the payment it acts on
+	mtid   string      // the reconciliation key of a money-moving call
+	scrub  string      // a card number sent, masked out of whatever comes back
+	req    transport.Request
+}
+
+// post prepares a form POST to path under the variant's root.
+func (c *Client) post(cl *call, path string, f *form.Form, money bool) {
+	cl.req = transport.Request{Method: http.MethodPost, URL: c.base + path, Header: c.postHdr, Body: f.Encode(), Money: money}
+}
+
+func (c *Client) get(cl *call, pathAndQuery string) {
+	cl.req = transport.Request{Method: http.MethodGet, URL: c.base + pathAndQuery, Header: c.getHdr}
+}
+
+// read performs a read-only call, retried on any ambiguous failure, and
+// returns the exchange holding the decoded answer.
+func (c *Client) read(ctx context.Context, cl *call) (*transport.Exchange, error) {
+	ex := &transport.Exchange{}
+	c.tr.Do(ctx, &cl.req, ex)
+	c.logAnswer(ctx, cl, ex)
+	if ex.Err != nil {
+		return ex, fmt.Errorf("backoffice: %s: %w", cl.name, ex.Err)
+	}
+	if ex.Answer == nil {
+		return ex, httpError(ex)
+	}
+	return ex, nil
+}
+
+// move performs a money-moving call under the decision table in README.md:
+// resend only what provably was not booked, reconcile whatever is
+// ambiguous, and say plainly when the outcome is unknown.
+func (c *Client) move(ctx context.Context, cl *call) (*Payment, error) {
+	ex := &transport.Exchange{}
+	var cause error // why the last attempt was ambiguous
+	for {
+		if !c.tr.Do(ctx, &cl.req, ex) {
+			// Reconciliation proved the last attempt unbooked and no
+			// attempt is left: nothing was booked.
+			return nil, fmt.Errorf("backoffice: %s not booked after %d attempts (merchantTransactionId %q verified absent): %w",
+				cl.name, ex.Attempts, cl.mtid, cause)
+		}
+		c.logAnswer(ctx, cl, ex)
+		switch {
+		case ex.Err != nil && !ex.Sent:
+			return nil, &NotSentError{Err: ex.Err}
+		case ex.Err != nil && ctx.Err() != nil:
+			return nil, c.uncertain(ctx, cl, ctx.Err())
+		case !ex.Ambiguous():
+			if ex.Answer == nil {
+				return nil, httpError(ex)
+			}
+			return c.settle(ex.Status, c.payment(ex.Answer, ex.Body, cl))
+		}
+		cause = attemptError(ex, cl)
+		p, found, err := c.reconcile(ctx, cl)
+		switch {
+		case err != nil:
+			return nil, c.uncertain(ctx, cl, fmt.Errorf("%w; then the look-up failed: %w", cause, err))
+		case found:
+			return c.settle(p.status, p.Payment)
+		}
+		c.debug(ctx, "backoffice: verified not booked; sending again", cl, slog.Int("attempts", ex.Attempts))
+	}
+}
+
+// settle turns a decoded answer into the operation's result.
+func (c *Client) settle(status int, p *Payment) (*Payment, error) {
+	if c.accepted(p) {
+		return p, nil
+	}
+	return nil, &ResultError{StatusCode: status, Result: p.Result, Payment: p}
+}
+
+func (c *Client) uncertain(ctx context.Context, cl *call, err error) error {
+	if c.log != nil {
+		c.log.LogAttrs(ctx, slog.LevelWarn, "backoffice: outcome unknown", slog.String("op", cl.name),
+			slog.String("payment_id", cl.target), slog.String("merchant_transaction_id", cl.mtid), slog.String("error", err.Error()))
+	}
+	return &UncertainError{MerchantTransactionID: cl.mtid, Err: err}
+}
+
+// attemptError describes an ambiguous attempt.
+func attemptError(ex *transport.Exchange, cl *call) error {
+	switch {
+	case ex.Err != nil:
+		return fmt.Errorf("%s sent, no answer: %w", cl.name, ex.Err)
+	case ex.Answer != nil:
+		return &ResultError{StatusCode: ex.Status, Result: Result{
+			Code: ResultCode(ex.Answer.Result.Code), Description: ex.Answer.Result.Description}}
+	}
+	return httpError(ex)
+}
+
+func httpError(ex *transport.Exchange) error {
+	return &HTTPError{StatusCode: ex.Status, ContentType: ex.ContentType, Reason: ex.BadBody}
+}
+
+func (c *Client) debug(ctx context.Context, msg string, cl *call, attrs ...slog.Attr) {
+	if c.log == nil || !c.log.Enabled(ctx, slog.LevelDebug) {
+		return
+	}
+	attrs = append(attrs, slog.String("op", cl.name), slog.String("payment_id", cl.target))
+	if cl.mtid != "" {
+		attrs = append(attrs, slog.String("merchant_transaction_id", cl.mtid))
+	}
+	c.log.LogAttrs(ctx, slog.LevelDebug, msg, attrs...)
+}
+
+func (c *Client) logAnswer(ctx context.Context, cl *call, ex *transport.Exchange) {
+	if c.log == nil || !c.log.Enabled(ctx, slog.LevelDebug) {
+		return
+	}
+	attrs := []slog.Attr{slog.Int("attempts", ex.Attempts), slog.Int("status", ex.Status)}
+	switch {
+	case ex.Err != nil:
+		attrs = append(attrs, slog.Bool("sent", ex.Sent), slog.String("error", ex.Err.Error()))
+	case ex.Answer != nil:
+		attrs = append(attrs, slog.String("result_code", string(ex.Answer.Result.Code)))
+	default:
+		attrs = append(attrs, slog.String("bad_body", ex.BadBody))
+	}
+	c.debug(ctx, "backoffice: answer", cl, attrs...)
+}
+
+func (c *Client) logRetry(ctx context.Context, attempt, status int, err error) {
+	if c.log == nil || !c.log.Enabled(ctx, slog.LevelDebug) {
+		return
+	}
+	attrs := []slog.Attr{slog.Int("attempt", attempt), slog.Int("status", status)}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", err.Error()))
+	}
+	c.log.LogAttrs(ctx, slog.LevelDebug, "backoffice: retrying", attrs...)
+}

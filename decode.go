@@ -1,0 +1,138 @@
+package backoffice
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"time"
+
+	"github.com/c81406b6/backoffice/internal/wire"
+	"github.com/shopspring/decimal"
+)
+
+// payment maps an answer of either variant onto Payment. It never fails:
+// once the gateway has answered, a field it formats unexpectedly (an
+// amount, a timestamp) is left zero rather than hiding a booked payment
+// behind a parse error; Raw keeps what was sent.
+func (c *Client) payment(w *wire.Payment, raw []byte, cl *call) *Payment {
+	p := &Payment{
+		ID:                    firstOf(string(w.ID), string(w.PaymentID), string(w.SystemPaymentID)),
+		ReferencedID:          w.ReferencedID,
+		PaymentType:           PaymentType(w.PaymentType),
+		PaymentBrand:          w.PaymentBrand,
+		Currency:              w.Currency,
+		Descriptor:            w.Descriptor,
+		MerchantTransactionID: w.MerchantTransactionID,
+		ResultDetails:         w.ResultDetails,
+		BuildNumber:           w.BuildNumber,
+		NDC:                   w.NDC,
+		Timestamp:             parseTimestamp(firstOf(w.Timestamp, w.TransactionDate)),
+		Status:                w.Status,
+		TransactionStatus:     string(w.TransactionStatus),
+	}
+	if w.Amount != "" {
+		if d, err := decimal.NewFromString(string(w.Amount)); err == nil {
+			p.Amount = d
+		}
+	}
+	if w.Card != nil {
+		p.Card = &CardInfo{Bin: w.Card.Bin, Last4Digits: w.Card.Last4Digits, Holder: w.Card.Holder,
+			ExpiryMonth: w.Card.ExpiryMonth, ExpiryYear: w.Card.ExpiryYear}
+	}
+	var secrets []string
+	if cl != nil && cl.scrub != "" {
+		secrets = append(secrets, cl.scrub)
+	}
+	if r := w.Result; r != nil {
+		p.Result = Result{Code: ResultCode(r.Code), Description: r.Description}
+		if len(r.ParameterErrors) > 0 {
+			p.Result.ParameterErrors = make([]ParameterError, len(r.ParameterErrors))
+			for i, pe := range r.ParameterErrors {
+				v := string(pe.Value)
+				if masked := maskParameter(pe.Name, v); masked != v {
+					secrets = append(secrets, v)
+					v = masked
+				}
+				p.Result.ParameterErrors[i] = ParameterError{Name: pe.Name, Value: v, Message: pe.Message}
+			}
+		}
+	}
+	p.Raw = scrub(raw, secrets)
+	return p
+}
+
+// maskParameter masks card values a gateway echoes in parameterErrors.
+func maskParameter(name, value string) string {
+	switch {
+	case value == "":
+		return value
+	case strings.EqualFold(name, "card.number"):
+		return maskPAN(value)
+	case strings.EqualFold(name, "card.cvv"):
+		return maskAll(value)
+	}
+	return value
+}
+
+// scrub masks each secret wherever it stands in raw as a JSON string, or, for
+// a card number, anywhere at all. raw is copied only when it must change.
+func scrub(raw []byte, secrets []string) []byte {
+	out := raw
+	for _, s := range secrets {
+		var needle, repl []byte
+		if allDigits(s) && len(s) >= 12 {
+			needle, repl = []byte(s), []byte(maskPAN(s))
+		} else {
+			needle, _ = json.Marshal(s)
+			repl, _ = json.Marshal(maskAll(s))
+		}
+		if bytes.Contains(out, needle) {
+			out = bytes.ReplaceAll(out, needle, repl)
+		}
+	}
+	return out
+}
+
+func firstOf(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// parseTimestamp reads the gateway's "2006-01-02 15:04:05-0700", with or
+// without milliseconds, and the checksum variant's zone-less form as UTC.
+func parseTimestamp(s string) time.Time {
+	if s == "" {
+		return time.Time{}
+	}
+	// Go accepts a fractional second after the seconds even when the
+	// layout has none, so one layout covers ".065" and no milliseconds.
+	for _, layout := range [...]string{"2006-01-02 15:04:05-0700", "2006-01-02 15:04:05", time.RFC3339Nano} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC()
+		}
+	}
+	return time.Time{}
+}
+
+// accepted reports whether an answer means the gateway took the request:
+// success, success needing review, or pending. The checksum variant says so
+// in transactionStatus, or, where that is missing, in its five-digit code.
+func (c *Client) accepted(p *Payment) bool {
+	if c.variant == variantChecksum {
+		switch strings.ToUpper(p.TransactionStatus) {
+		case "Y", "P", "3D":
+			return true
+		case "N", "C":
+			return false
+		}
+		switch p.Result.Code {
+		case "00001", "00004", "00005", "00006", "00026":
+			return true
+		}
+	}
+	return p.Result.Code.IsSuccessful() || p.Result.Code.IsPending()
+}

@@ -1,0 +1,127 @@
+package backoffice
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// ErrUnsupported reports an operation that the credentials' gateway variant
+// does not have, such as Rebill with ChecksumCredentials. Nothing was sent.
+// Test for it with errors.Is.
+var ErrUnsupported = errors.New("backoffice: operation not supported by this gateway variant")
+
+// ValidationError reports input the SDK refused before sending anything:
+// nothing left the process, so nothing happened at the gateway. Field names
+// the offending request field (as in the Go struct, e.g. "Amount" or
+// "Card.Number"); Message says what is wrong without repeating any secret.
+type ValidationError struct {
+	Field   string
+	Message string
+}
+
+func (e *ValidationError) Error() string {
+	return "backoffice: invalid " + e.Field + ": " + e.Message
+}
+
+// ResultError reports that the gateway answered and refused the request:
+// a decline, a failed business rule, invalid parameters or bad credentials.
+// The refusal is final for this request; sending the same request again will
+// not change it (throttling, which the SDK retries itself, is the exception).
+type ResultError struct {
+	StatusCode int      // HTTP status of the answer
+	Result     Result   // the gateway's code, description and parameter errors
+	Payment    *Payment // the whole answer, when the body was a payment
+}
+
+func (e *ResultError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "backoffice: gateway refused (HTTP %d): %s", e.StatusCode, e.Result.Code)
+	if d := e.Result.Description; d != "" {
+		b.WriteString(" ")
+		b.WriteString(d)
+	}
+	for i, pe := range e.Result.ParameterErrors {
+		if i == 0 {
+			b.WriteString(" (")
+		} else {
+			b.WriteString("; ")
+		}
+		b.WriteString(pe.Name)
+		if pe.Message != "" {
+			b.WriteString(": ")
+			b.WriteString(pe.Message)
+		}
+		if i == len(e.Result.ParameterErrors)-1 {
+			b.WriteString(")")
+		}
+	}
+	return b.String()
+}
+
+// UncertainError reports a money-moving request that was sent but whose
+// outcome could not be established: the answer was lost or garbled and the
+// look-ups by MerchantTransactionID that followed failed too, or the context
+// ended after sending. The gateway may or may not have booked it. Do not
+// send it again blindly: look MerchantTransactionID up later (Inquire,
+// QueryByMerchantTransactionID, TransactionList) and act on what was booked.
+type UncertainError struct {
+	MerchantTransactionID string
+	Err                   error // the last failure seen
+}
+
+func (e *UncertainError) Error() string {
+	return fmt.Sprintf("backoffice: outcome unknown for merchantTransactionId %q: %v", e.MerchantTransactionID, e.Err)
+}
+
+func (e *UncertainError) Unwrap() error { return e.Err }
+
+// HTTPError reports an answer that is not a gateway result: an HTML page from
+// a proxy, an empty or truncated body, a body over the size limit, or a
+// content type other than JSON. StatusCode is the HTTP status received.
+//
+// For a money-moving call the SDK only returns it once it has established
+// that nothing was booked; otherwise it returns an UncertainError wrapping it.
+type HTTPError struct {
+	StatusCode  int
+	ContentType string
+	Reason      string // what was wrong with the body, never the body itself
+}
+
+func (e *HTTPError) Error() string {
+	ct := e.ContentType
+	if ct == "" {
+		ct = "none"
+	}
+	return fmt.Sprintf("backoffice: HTTP %d without a gateway result (content type %s): %s", e.StatusCode, ct, e.Reason)
+}
+
+// NotSentError reports a request that never reached the gateway: the
+// connection could not be made (DNS, refused, TLS) or the context ended
+// before the request was written, after the configured retries. Nothing was
+// booked; it is safe to try again later.
+type NotSentError struct {
+	Err error
+}
+
+func (e *NotSentError) Error() string { return "backoffice: request not sent: " + e.Err.Error() }
+
+func (e *NotSentError) Unwrap() error { return e.Err }
+
+// RefundWindowError reports a Refund refused before sending because the
+// purchase is older than its country's refund window (see RefundWindowFor).
+// Money can still be returned with a stand-alone Credit.
+type RefundWindowError struct {
+	Country  string
+	Deadline time.Time
+}
+
+func (e *RefundWindowError) Error() string {
+	return fmt.Sprintf("backoffice: refund window for %s closed on %s; return the money with a stand-alone credit (Client.Credit) instead",
+		e.Country, e.Deadline.Format("2006-01-02"))
+}
+
+func invalid(field, format string, args ...any) error {
+	return &ValidationError{Field: field, Message: fmt.Sprintf(format, args...)}
+}

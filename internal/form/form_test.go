@@ -1,0 +1,39 @@
+package form
+
+import (
+	"net/url"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestEncodeKeepsOrderAndEscapesLikeQueryEscape(t *testing.T) {
+	t.Parallel()
+	var f Form
+	f.Add("entityId", "8a8294174e918ca6014e9c6f5ae12a9c")
+	f.Add("card.holder", "John Smith")
+	f.Add("note", "a&b=c/ü~%+")
+	f.Add("empty", "")
+	f.AddSorted(map[string]string{"z": "1", "a": "2"})
+	want := "entityId=8a8294174e918ca6014e9c6f5ae12a9c&card.holder=John+Smith&note=" +
+		url.QueryEscape("a&b=c/ü~%+") + "&empty=&a=2&z=1"
+	assert.Equal(t, want, string(f.Encode()))
+	assert.Equal(t, 6, f.Len())
+	v, ok := f.Get("card.holder")
+	assert.True(t, ok)
+	assert.Equal(t, "John Smith", v)
+	_, ok = f.Get("missing")
+	assert.False(t, ok)
+}
+
+func TestEncodeRoundTripsThroughParseQuery(t *testing.T) {
+	t.Parallel()
+	for _, s := range []string{"", " ", "\x00\xff", "é", "100.00", "Order Number 123", "?entityId=x&y"} {
+		var f Form
+		f.Add("k"+s, s)
+		got, err := url.ParseQuery(string(f.Encode()))
+		assert.NoError(t, err)
+		assert.Equal(t, []string{s}, got["k"+s], "value %q", s)
+		assert.Equal(t, url.QueryEscape(s), string(AppendEscape(nil, s)))
+	}
+}

@@ -1,0 +1,351 @@
+// Package transport sends one logical request through go-retryablehttp with
+// a retry policy that knows whether the request can move money.
+//
+// The rule it enforces: a money-moving request is sent again only when the
+// previous attempt provably did not reach the gateway (its body was never
+// read by the HTTP transport) or the gateway answered that it refused it
+// unbooked (throttling, "same session in process"). Everything else is
+// returned to the caller, who reconciles before deciding. Reads are retried
+// on any ambiguous failure.
+package transport
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/c81406b6/backoffice/internal/wire"
+	"github.com/hashicorp/go-retryablehttp"
+	"golang.org/x/time/rate"
+)
+
+// MaxBody is the largest answer read; a longer one is cut off with an error.
+const MaxBody = 1 << 20
+
+// Result codes that mean "refused before booking, try again later".
+const (
+	CodeThrottled   = "800.120.100"
+	CodeSessionBusy = "800.700.100"
+	CodeUncertain   = "900.100.300"
+)
+
+// Policy bounds the attempts of one logical request.
+type Policy struct {
+	MaxAttempts int
+	MinWait     time.Duration
+	MaxWait     time.Duration
+}
+
+// Transport is safe for concurrent use.
+type Transport struct {
+	rc     *retryablehttp.Client
+	policy Policy
+	// OnRetry, when set, is told of every retry decision (for logging).
+	OnRetry func(ctx context.Context, attempt int, status int, err error)
+}
+
+// New wraps hc, which is used as given and never modified.
+func New(hc *http.Client, p Policy) *Transport {
+	t := &Transport{policy: p}
+	t.rc = &retryablehttp.Client{
+		HTTPClient:   hc,
+		Logger:       nil, // never the library's default stderr logger
+		RetryWaitMin: p.MinWait,
+		RetryWaitMax: p.MaxWait,
+		RetryMax:     p.MaxAttempts - 1,
+		CheckRetry:   t.checkRetry,
+		Backoff:      t.backoff,
+		ErrorHandler: retryablehttp.PassthroughErrorHandler,
+	}
+	return t
+}
+
+// Request is one logical request. Body is sent byte-identical on every
+// attempt.
+type Request struct {
+	Method string
+	URL    string
+	Header http.Header // shared, read-only
+	Body   []byte      // nil for GET
+	Money  bool        // moves money: resend only what provably was not booked
+}
+
+// Exchange carries the state of one logical request across all its
+// attempts, including resends the caller makes after reconciling.
+type Exchange struct {
+	Attempts int // attempts made so far
+
+	// Of the last attempt:
+	Sent        bool          // the HTTP transport started reading the body
+	Err         error         // transport error, or the context's
+	Status      int           // HTTP status, 0 if no answer
+	ContentType string        // of the answer
+	Body        []byte        // the answer as received (at most MaxBody)
+	Answer      *wire.Payment // decoded gateway result, nil if none
+	BadBody     string        // why Body is not a gateway result, "" if it is
+
+	req  *Request
+	sent atomic.Bool
+}
+
+type exchangeKey struct{}
+
+// Do performs the request, with retries allowed by the policy, and records
+// the outcome of the last attempt in ex. It reports false when the attempt
+// budget was already spent.
+func (t *Transport) Do(ctx context.Context, r *Request, ex *Exchange) bool {
+	if ex.Attempts >= t.policy.MaxAttempts {
+		return false
+	}
+	ex.req = r
+	ex.reset()
+	var body any
+	if r.Body != nil {
+		body = retryablehttp.ReaderFunc(func() (io.Reader, error) {
+			sr := &sentReader{sent: &ex.sent}
+			sr.r.Reset(r.Body)
+			return sr, nil
+		})
+	}
+	req, err := retryablehttp.NewRequestWithContext(context.WithValue(ctx, exchangeKey{}, ex), r.Method, r.URL, body)
+	if err != nil {
+		ex.Err = err
+		return true
+	}
+	req.Header = r.Header
+	resp, err := t.rc.Do(req)
+	if resp != nil {
+		resp.Body.Close() // already read by checkRetry
+	}
+	if err != nil {
+		ex.Err = err
+		ex.Sent = ex.sent.Load()
+	}
+	return true
+}
+
+func (ex *Exchange) reset() {
+	ex.Sent, ex.Err, ex.Status, ex.ContentType, ex.Body, ex.Answer, ex.BadBody = false, nil, 0, "", nil, nil, ""
+	ex.sent.Store(false)
+}
+
+// Ambiguous reports whether the last attempt may or may not have been booked.
+func (ex *Exchange) Ambiguous() bool {
+	switch {
+	case ex.Err != nil:
+		return ex.Sent
+	case ex.Answer != nil:
+		return string(ex.Answer.Result.Code) == CodeUncertain
+	default:
+		return !definitiveStatus(ex.Status)
+	}
+}
+
+// definitiveStatus reports statuses whose non-gateway body still proves
+// nothing was booked: redirects and client errors come from before the
+// booking, unless they are timeouts or rate limits of a proxy in front.
+func definitiveStatus(s int) bool {
+	return s >= 300 && s < 500 && s != http.StatusRequestTimeout && s != http.StatusTooManyRequests
+}
+
+func (t *Transport) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	ex := ctx.Value(exchangeKey{}).(*Exchange)
+	ex.Attempts++
+	var retry bool
+	if err != nil {
+		ex.Err, ex.Sent = err, ex.sent.Load()
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			ex.Err = ctxErr
+		}
+		retry = !ex.req.Money || !ex.Sent
+	} else {
+		// An answer that arrived is the truth, even if the context ends now.
+		ex.Err, ex.Sent = nil, true
+		ex.inspect(resp)
+		switch {
+		case ex.Answer != nil && isRefusedUnbooked(string(ex.Answer.Result.Code)):
+			retry = true
+		case !ex.req.Money:
+			retry = ex.Ambiguous() || resp.StatusCode >= 500
+		}
+	}
+	if retry && ctx.Err() == nil && ex.Attempts < t.policy.MaxAttempts {
+		if t.OnRetry != nil {
+			t.OnRetry(ctx, ex.Attempts, ex.Status, ex.Err)
+		}
+		ex.sent.Store(false)
+		return true, nil
+	}
+	return false, nil
+}
+
+func isRefusedUnbooked(code string) bool { return code == CodeThrottled || code == CodeSessionBusy }
+
+// inspect reads and decodes the answer once, so that neither the retry
+// decision nor the caller has to read it again. resp.Body is replaced by
+// an empty reader for go-retryablehttp's drain.
+func (ex *Exchange) inspect(resp *http.Response) {
+	ex.Status = resp.StatusCode
+	ex.ContentType = resp.Header.Get("Content-Type")
+	body, reason := readBody(resp)
+	resp.Body = http.NoBody
+	ex.Body = body
+	if reason != "" {
+		ex.BadBody = reason
+		return
+	}
+	if r := contentTypeProblem(ex.ContentType, body); r != "" {
+		ex.BadBody = r
+		return
+	}
+	a, err := wire.Decode(body)
+	if err != nil {
+		ex.BadBody = describeDecodeError(err)
+		return
+	}
+	ex.Answer = a
+}
+
+func readBody(resp *http.Response) ([]byte, string) {
+	defer resp.Body.Close()
+	n := resp.ContentLength
+	if n > MaxBody {
+		return nil, fmt.Sprintf("body of %d bytes exceeds the %d-byte limit", n, MaxBody)
+	}
+	var buf []byte
+	if n >= 0 {
+		buf = make([]byte, n)
+		if _, err := io.ReadFull(resp.Body, buf); err != nil {
+			return nil, "body cut off: " + err.Error()
+		}
+		return buf, ""
+	}
+	buf, err := io.ReadAll(io.LimitReader(resp.Body, MaxBody+1))
+	if err != nil {
+		return nil, "body cut off: " + err.Error()
+	}
+	if len(buf) > MaxBody {
+		return nil, fmt.Sprintf("body exceeds the %d-byte limit", MaxBody)
+	}
+	return buf, ""
+}
+
+func contentTypeProblem(ct string, body []byte) string {
+	if len(body) == 0 {
+		return "empty body"
+	}
+	if ct == "" {
+		return "" // judged by the body alone
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil {
+		return "unparsable content type"
+	}
+	switch {
+	case mt == "application/json", mt == "text/json", len(mt) > 5 && mt[len(mt)-5:] == "+json":
+		return ""
+	case mt == "text/html", bytes.HasPrefix(bytes.TrimSpace(body), []byte("<")):
+		return "an HTML page, not a gateway result"
+	}
+	return "content type is not JSON"
+}
+
+func describeDecodeError(err error) string {
+	var syn *json.SyntaxError
+	switch {
+	case errors.Is(err, wire.ErrNotResult):
+		return "JSON without a result code"
+	case errors.As(err, &syn) && strings.HasPrefix(syn.Error(), "unexpected end"):
+		return "truncated JSON"
+	case errors.As(err, &syn):
+		return fmt.Sprintf("invalid JSON at byte %d", syn.Offset)
+	}
+	return "JSON of an unexpected shape"
+}
+
+// backoff waits as the gateway asks (Retry-After) when it says, else
+// exponentially with full jitter; never longer than MaxWait.
+func (t *Transport) backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
+	if resp != nil {
+		if d, ok := retryAfter(resp.Header.Get("Retry-After")); ok {
+			return min(max(d, minWait), maxWait)
+		}
+	}
+	return Backoff(minWait, maxWait, attempt)
+}
+
+// Backoff is exponential backoff with full jitter: a random wait between
+// minWait and min(maxWait, minWait·2^attempt).
+func Backoff(minWait, maxWait time.Duration, attempt int) time.Duration {
+	ceil := minWait
+	for i := 0; i < attempt && ceil < maxWait; i++ {
+		ceil *= 2
+	}
+	ceil = min(ceil, maxWait)
+	if ceil <= minWait {
+		return minWait
+	}
+	return minWait + rand.N(ceil-minWait+1)
+}
+
+func retryAfter(v string) (time.Duration, bool) {
+	if v == "" {
+		return 0, false
+	}
+	if s, err := strconv.Atoi(v); err == nil && s >= 0 {
+		return time.Duration(s) * time.Second, true
+	}
+	if at, err := http.ParseTime(v); err == nil {
+		return max(time.Until(at), 0), true
+	}
+	return 0, false
+}
+
+// sentReader marks the attempt as sent as soon as the HTTP transport reads
+// the body: the headers are written by then, and without the body no
+// gateway can book anything. The mark is conservative, never optimistic.
+// It deliberately has no WriteTo, so every byte goes through Read.
+type sentReader struct {
+	r    bytes.Reader
+	sent *atomic.Bool
+}
+
+func (s *sentReader) Read(p []byte) (int, error) {
+	s.sent.Store(true)
+	return s.r.Read(p)
+}
+
+// Len lets go-retryablehttp set Content-Length.
+func (s *sentReader) Len() int { return s.r.Len() }
+
+// RateLimited returns a RoundTripper that waits for lim before every
+// attempt. A wait cut short by the context fails the attempt before
+// anything is written, so it counts as not sent.
+func RateLimited(next http.RoundTripper, lim *rate.Limiter) http.RoundTripper {
+	return &limited{next: next, lim: lim}
+}
+
+type limited struct {
+	next http.RoundTripper
+	lim  *rate.Limiter
+}
+
+func (l *limited) RoundTrip(r *http.Request) (*http.Response, error) {
+	if err := l.lim.Wait(r.Context()); err != nil {
+		if r.Body != nil {
+			r.Body.Close()
+		}
+		return nil, err
+	}
+	return l.next.RoundTrip(r)
+}

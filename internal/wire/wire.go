@@ -1,0 +1,193 @@
+// Package wire holds the JSON shapes both gateway variants answer with, and
+// decodes them leniently: unknown fields are ignored, and the few fields
+// the gateways send as strings or numbers interchangeably accept both.
+package wire
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Payment is one payment object of either variant. The checksum variant names
+// its id paymentId and adds status and transactionStatus.
+type Payment struct {
+	ID                    Str     `json:"id"`
+	PaymentID             Str     `json:"paymentId"`
+	ReferencedID          string  `json:"referencedId"`
+	PaymentType           string  `json:"paymentType"`
+	PaymentBrand          string  `json:"paymentBrand"`
+	Amount                Str     `json:"amount"`
+	Currency              string  `json:"currency"`
+	Descriptor            string  `json:"descriptor"`
+	MerchantTransactionID string  `json:"merchantTransactionId"`
+	Result                *Result `json:"result"`
+	ResultDetails         StrMap  `json:"resultDetails"`
+	Card                  *Card   `json:"card"`
+	BuildNumber           string  `json:"buildNumber"`
+	Timestamp             string  `json:"timestamp"`
+	NDC                   string  `json:"ndc"`
+	Status                string  `json:"status"`
+	TransactionStatus     Str     `json:"transactionStatus"`
+	SystemPaymentID       Str     `json:"systemPaymentId"` // checksum list records
+	TransactionDate       string  `json:"transactionDate"` // checksum list records
+
+	// The records of a list answer. The bearer variant names them payments;
+	// the checksum variant's transaction list is unverified, so the spellings
+	// seen in its integrations are all accepted, as an array or as an object
+	// keyed by position.
+	Payments        json.RawMessage `json:"payments"`
+	Transactions    json.RawMessage `json:"transactions"`
+	Transaction     json.RawMessage `json:"transaction"`
+	TransactionList json.RawMessage `json:"transactionList"`
+}
+
+// Result is the gateway's verdict object.
+type Result struct {
+	Code            Str              `json:"code"`
+	Description     string           `json:"description"`
+	ParameterErrors []ParameterError `json:"parameterErrors"`
+}
+
+// ParameterError is one refused request parameter; Value may be null.
+type ParameterError struct {
+	Name    string `json:"name"`
+	Value   Str    `json:"value"`
+	Message string `json:"message"`
+}
+
+// Card is the masked card data of an answer.
+type Card struct {
+	Bin         string `json:"bin"`
+	Last4Digits string `json:"last4Digits"`
+	Holder      string `json:"holder"`
+	ExpiryMonth string `json:"expiryMonth"`
+	ExpiryYear  string `json:"expiryYear"`
+}
+
+// ErrNotResult reports a JSON body that carries no result code, so it is not
+// an answer of the gateway (a proxy's or load balancer's JSON, say).
+var ErrNotResult = errors.New("JSON body has no result code")
+
+// Decode decodes body, which must be a JSON object with a result code. A
+// top-level array, as a transaction list may come, is accepted as the list
+// of records of an answer with no result of its own.
+func Decode(body []byte) (*Payment, error) {
+	var p Payment
+	b := bytes.TrimLeft(body, " \t\r\n")
+	if len(b) > 0 && b[0] == '[' {
+		if !json.Valid(b) {
+			return nil, json.Unmarshal(b, new(any))
+		}
+		p.Transactions = b
+		return &p, nil
+	}
+	if err := json.Unmarshal(body, &p); err != nil {
+		return nil, err
+	}
+	if p.Result == nil || p.Result.Code == "" {
+		return nil, ErrNotResult
+	}
+	return &p, nil
+}
+
+// DecodeRecord decodes one record of a list; it need not carry a result.
+func DecodeRecord(raw []byte) (*Payment, error) {
+	var p Payment
+	if err := json.Unmarshal(raw, &p); err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+// List returns the raw records a list answer carried, whichever field held
+// them; nil when it carried none.
+func (p *Payment) List() ([]json.RawMessage, error) {
+	for _, f := range []json.RawMessage{p.Payments, p.Transactions, p.Transaction, p.TransactionList} {
+		f = bytes.TrimSpace(f)
+		if len(f) == 0 || f[0] == 'n' {
+			continue
+		}
+		if f[0] == '[' {
+			var items []json.RawMessage
+			err := json.Unmarshal(f, &items)
+			return items, err
+		}
+		var keyed map[string]json.RawMessage
+		if err := json.Unmarshal(f, &keyed); err != nil {
+			return nil, err
+		}
+		keys := make([]string, 0, len(keyed))
+		for k := range keyed {
+			keys = append(keys, k)
+		}
+		sort.Slice(keys, func(i, j int) bool { return positionLess(keys[i], keys[j]) })
+		items := make([]json.RawMessage, len(keys))
+		for i, k := range keys {
+			items[i] = keyed[k]
+		}
+		return items, nil
+	}
+	return nil, nil
+}
+
+// positionLess orders keys like "0 ", " 1", "10" by their number.
+func positionLess(a, b string) bool {
+	x, errA := strconv.Atoi(strings.TrimSpace(a))
+	y, errB := strconv.Atoi(strings.TrimSpace(b))
+	if errA != nil || errB != nil {
+		return a < b
+	}
+	return x < y
+}
+
+// Str is a string the gateway may send as a JSON string, number or null.
+type Str string
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (s *Str) UnmarshalJSON(b []byte) error {
+	switch {
+	case len(b) == 0 || b[0] == 'n': // null
+		*s = ""
+	case b[0] == '"':
+		if bytes.IndexByte(b, '\\') < 0 {
+			*s = Str(b[1 : len(b)-1])
+			return nil
+		}
+		var v string
+		if err := json.Unmarshal(b, &v); err != nil {
+			return err
+		}
+		*s = Str(v)
+	case b[0] == '{' || b[0] == '[':
+		*s = Str(b) // not expected; kept verbatim rather than failing the payment
+	default: // number or boolean
+		*s = Str(b)
+	}
+	return nil
+}
+
+// StrMap is a free-form object whose values are stringified: resultDetails
+// is documented as strings but nothing stops a gateway sending numbers.
+type StrMap map[string]string
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (m *StrMap) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == 'n' {
+		*m = nil
+		return nil
+	}
+	var raw map[string]Str
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	out := make(StrMap, len(raw))
+	for k, v := range raw {
+		out[k] = string(v)
+	}
+	*m = out
+	return nil
+}

@@ -1,0 +1,96 @@
+package backoffice
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/c81406b6/backoffice/internal/form"
+	"github.com/shopspring/decimal"
+)
+
+// money is what every money-moving request against a payment carries.
+type money struct {
+	amount   decimal.Decimal
+	currency string
+	full     bool // a full reversal: neither amount nor currency is sent
+	mtid     string
+	extra    map[string]string
+}
+
+var opNames = map[PaymentType]string{
+	PaymentTypeCapture: "capture", PaymentTypeRefund: "refund", PaymentTypeReversal: "reversal",
+	PaymentTypeRebill: "rebill", PaymentTypeChargeback: "chargeback",
+	PaymentTypeChargebackReversal: "chargeback reversal", PaymentTypeCredit: "credit",
+}
+
+// transact validates and sends a money-moving operation against payment id.
+// idField names the id in a ValidationError.
+func (c *Client) transact(ctx context.Context, op PaymentType, idField, id string, m money) (*Payment, error) {
+	if c.variant == variantChecksum && op != PaymentTypeCapture && op != PaymentTypeRefund && op != PaymentTypeReversal {
+		return nil, fmt.Errorf("backoffice: %s: %w", opNames[op], ErrUnsupported)
+	}
+	if err := validateID(idField, id); err != nil {
+		return nil, err
+	}
+	if !m.full {
+		if err := validateMoney(m.amount, m.currency); err != nil {
+			return nil, err
+		}
+	}
+	if err := c.validateCommon(m.mtid, m.extra); err != nil {
+		return nil, err
+	}
+	cl := &call{name: opNames[op], op: op, target: id, mtid: c.mtidOrNew(m.mtid)}
+	var f form.Form
+	if c.variant == variantChecksum {
+		var amount string
+		if !m.full {
+			amount = formatAmount(m.amount)
+			c.authenticate(&f, id, amount)
+		} else {
+			c.authenticate(&f, id)
+		}
+		f.Add("paymentType", string(op))
+		if !m.full {
+			f.Add("amount", amount)
+		}
+		f.Add("merchantTransactionId", cl.mtid)
+		f.AddSorted(m.extra)
+		c.post(cl, checksumRoot+"/payments/"+id, &f, true)
+		return c.move(ctx, cl)
+	}
+	f.Add("entityId", c.bearer.EntityID)
+	if !m.full {
+		f.Add("amount", formatAmount(m.amount))
+		f.Add("currency", m.currency)
+	}
+	f.Add("paymentType", string(op))
+	c.finishBearer(&f, cl, m.extra)
+	c.post(cl, "/v1/payments/"+id, &f, true)
+	return c.move(ctx, cl)
+}
+
+// finishBearer adds the fields every bearer money-moving form ends with.
+func (c *Client) finishBearer(f *form.Form, cl *call, extra map[string]string) {
+	f.Add("merchantTransactionId", cl.mtid)
+	if c.testMode != "" {
+		f.Add("testMode", string(c.testMode))
+	}
+	f.AddSorted(extra)
+}
+
+func (c *Client) validateCommon(mtid string, extra map[string]string) error {
+	if err := validateMerchantTransactionID(mtid); err != nil {
+		return err
+	}
+	return validateExtra(extra)
+}
+
+// mtidOrNew returns the caller's merchantTransactionId or a new unique one:
+// every money-moving call needs one to be reconciled by.
+func (c *Client) mtidOrNew(mtid string) string {
+	if mtid != "" {
+		return mtid
+	}
+	return c.newMerchantTransactionID()
+}

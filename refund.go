@@ -1,0 +1,34 @@
+package backoffice
+
+import (
+	"context"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// RefundRequest asks to return money of a debit (DB) or a capture (CP).
+type RefundRequest struct {
+	Amount                decimal.Decimal // full or partial; at most what is still refundable
+	Currency              string
+	MerchantTransactionID string // optional: your unique id for this refund; one is generated if empty
+
+	// Country (ISO 3166-1 alpha-2) and PurchasedAt, when both are set, make
+	// Refund check the country's refund window (RefundWindowFor) before
+	// sending. Countries without a published window are not checked.
+	Country     string
+	PurchasedAt time.Time
+
+	Extra map[string]string
+}
+
+// Refund refunds (RF) r.Amount of the debit or capture paymentID and returns
+// the refund payment. Past the purchase country's refund window it sends
+// nothing and returns a *RefundWindowError: return the money with Credit.
+func (c *Client) Refund(ctx context.Context, paymentID string, r RefundRequest) (*Payment, error) {
+	if err := c.checkRefundWindow(r.Country, r.PurchasedAt); err != nil {
+		return nil, err
+	}
+	return c.transact(ctx, PaymentTypeRefund, "paymentID", paymentID,
+		money{amount: r.Amount, currency: r.Currency, mtid: r.MerchantTransactionID, extra: r.Extra})
+}

@@ -1,0 +1,92 @@
+package backoffice
+
+import (
+	"strings"
+	"time"
+)
+
+// RefundWindow is how long after a purchase a country lets a payment be
+// refunded. Exactly one of Days and Months is set.
+type RefundWindow struct {
+	Country string // ISO 3166-1 alpha-2, upper case
+	Days    int
+	Months  int
+}
+
+// refundWindows are the published windows (Backoffice Operations, "Allowed
+// Refund timelines"). Elsewhere no window is enforced by the SDK.
+var refundWindows = map[string]RefundWindow{
+	"AR": {Country: "AR", Days: 90},
+	"BR": {Country: "BR", Days: 90},
+	"CL": {Country: "CL", Months: 11},
+	"CO": {Country: "CO", Days: 120},
+	"MX": {Country: "MX", Days: 90},
+	"PE": {Country: "PE", Months: 6},
+}
+
+// RefundWindowFor returns the refund window of country, an ISO 3166-1
+// alpha-2 code in any case, and whether it has a published one.
+func RefundWindowFor(country string) (RefundWindow, bool) {
+	if len(country) != 2 {
+		return RefundWindow{}, false
+	}
+	w, ok := refundWindows[strings.ToUpper(country)]
+	return w, ok
+}
+
+// Deadline is the last instant a purchase made at purchasedAt can be
+// refunded. Months are calendar months that clamp to the month's last day:
+// 31 March plus 11 months is the end of February, never early March.
+func (w RefundWindow) Deadline(purchasedAt time.Time) time.Time {
+	if w.Months != 0 {
+		return addMonthsClamped(purchasedAt, w.Months)
+	}
+	return purchasedAt.AddDate(0, 0, w.Days)
+}
+
+// Allows reports whether a purchase made at purchasedAt can still be
+// refunded at at; the deadline itself is allowed.
+func (w RefundWindow) Allows(purchasedAt, at time.Time) bool {
+	return !at.After(w.Deadline(purchasedAt))
+}
+
+func addMonthsClamped(t time.Time, months int) time.Time {
+	y, m, d := t.Date()
+	firstOfTarget := time.Date(y, m+time.Month(months), 1, 0, 0, 0, 0, t.Location())
+	ty, tm, _ := firstOfTarget.Date()
+	if last := daysIn(ty, tm, t.Location()); d > last {
+		d = last
+	}
+	return time.Date(ty, tm, d, t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), t.Location())
+}
+
+func daysIn(y int, m time.Month, loc *time.Location) int {
+	return time.Date(y, m+1, 0, 0, 0, 0, 0, loc).Day()
+}
+
+// checkRefundWindow refuses, before sending, a refund past its window.
+func (c *Client) checkRefundWindow(country string, purchasedAt time.Time) error {
+	if country == "" || purchasedAt.IsZero() {
+		return nil
+	}
+	if len(country) != 2 || !isLetters(country) {
+		return invalid("Country", "must be an ISO 3166-1 alpha-2 code such as BR")
+	}
+	w, ok := RefundWindowFor(country)
+	if !ok {
+		return nil
+	}
+	if now := c.now(); !w.Allows(purchasedAt, now) {
+		return &RefundWindowError{Country: w.Country, Deadline: w.Deadline(purchasedAt)}
+	}
+	return nil
+}
+
+func isLetters(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i] | 0x20; c < 'a' || c > 'z' {
+			return false
+		}
+	}
+	return true
+}

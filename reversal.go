@@ -1,0 +1,31 @@
+package backoffice
+
+import (
+	"context"
+
+	"github.com/shopspring/decimal"
+)
+
+// ReversalRequest asks to void a preauthorization (PA) or a debit (DB).
+type ReversalRequest struct {
+	// Amount zero reverses in full and sends neither amount nor currency. A
+	// positive Amount is a partial reversal, where the acquirer supports it,
+	// and needs Currency.
+	Amount                decimal.Decimal
+	Currency              string
+	MerchantTransactionID string
+	Extra                 map[string]string
+}
+
+// Reverse reverses (RV) the payment paymentID and returns the reversal. A
+// reversal works only while nothing was captured or refunded. The checksum
+// variant reverses preauthorizations in full only: a partial amount there is
+// a *ValidationError.
+func (c *Client) Reverse(ctx context.Context, paymentID string, r ReversalRequest) (*Payment, error) {
+	full := r.Amount.IsZero()
+	if !full && c.variant == variantChecksum {
+		return nil, invalid("Amount", "must be zero: the checksum gateway reverses in full only")
+	}
+	return c.transact(ctx, PaymentTypeReversal, "paymentID", paymentID,
+		money{amount: r.Amount, currency: r.Currency, full: full, mtid: r.MerchantTransactionID, extra: r.Extra})
+}
