@@ -1,0 +1,380 @@
+package backoffice_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/c81406b6/backoffice"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// script is a gateway whose answers a test writes per request kind: POSTs
+// (money-moving or checksum) and GETs (bearer look-ups) are counted apart.
+type script struct {
+	*httptest.Server
+	mu    sync.Mutex
+	posts [][]byte
+	gets  []string
+	post  func(n int, w http.ResponseWriter, r *http.Request)
+	get   func(n int, w http.ResponseWriter, r *http.Request)
+}
+
+func newScript(t *testing.T, post, get func(n int, w http.ResponseWriter, r *http.Request)) *script {
+	t.Helper()
+	s := &script{post: post, get: get}
+	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		s.mu.Lock()
+		var n int
+		var h func(int, http.ResponseWriter, *http.Request)
+		if r.Method == http.MethodGet {
+			s.gets = append(s.gets, r.URL.RawQuery)
+			n, h = len(s.gets), s.get
+		} else {
+			s.posts = append(s.posts, body)
+			n, h = len(s.posts), s.post
+		}
+		s.mu.Unlock()
+		if h == nil {
+			http.Error(w, "unexpected", http.StatusTeapot)
+			return
+		}
+		h(n, w, r)
+	}))
+	t.Cleanup(s.Close)
+	return s
+}
+
+func (s *script) counts() (posts, gets int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.posts), len(s.gets)
+}
+
+func (s *script) postBodies() [][]byte {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([][]byte(nil), s.posts...)
+}
+
+func writeJSON(w http.ResponseWriter, status int, body string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	io.WriteString(w, body)
+}
+
+func htmlError(w http.ResponseWriter, status int) {
+	w.Header().Set("Content-Type", "text/html")
+	w.WriteHeader(status)
+	io.WriteString(w, "<html><body><h1>502 Bad Gateway</h1></body></html>")
+}
+
+const refundOK = `{"id":"rf1","referencedId":"db1","paymentType":"RF","amount":"5.00","currency":"EUR","merchantTransactionId":"mtid-1","result":{"code":"000.100.110","description":"ok"}}`
+
+func notFound(w http.ResponseWriter) {
+	writeJSON(w, 400, `{"result":{"code":"700.400.580","description":"cannot find transaction"}}`)
+}
+
+func found(payments string) func(int, http.ResponseWriter, *http.Request) {
+	return func(_ int, w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, 200, `{"result":{"code":"000.000.100","description":"successful request"},"payments":[`+payments+`]}`)
+	}
+}
+
+func (s *script) client(t *testing.T, opts ...backoffice.Option) *backoffice.Client {
+	t.Helper()
+	c, err := backoffice.NewClient(bearerCreds, append([]backoffice.Option{backoffice.WithBaseURL(s.URL), backoffice.WithRetryPolicy(fastRetries)}, opts...)...)
+	require.NoError(t, err)
+	return c
+}
+
+func refund(c *backoffice.Client) (*backoffice.Payment, error) {
+	return c.Refund(context.Background(), "db1", backoffice.RefundRequest{Amount: dec("5"), Currency: "EUR", MerchantTransactionID: "mtid-1"})
+}
+
+// Row "never sent": a connection that could not be made is retried with the
+// same bytes, and a call that never got through is a *NotSentError.
+func TestDecisionNeverSentIsResent(t *testing.T) {
+	t.Parallel()
+	s := newScript(t, func(_ int, w http.ResponseWriter, _ *http.Request) { writeJSON(w, 200, refundOK) }, nil)
+	var dials atomic.Int32
+	hc := &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+		if dials.Add(1) == 1 {
+			return nil, &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}
+		}
+		return (&net.Dialer{}).DialContext(ctx, network, addr)
+	}}}
+	p, err := refund(s.client(t, backoffice.WithHTTPClient(hc)))
+	require.NoError(t, err)
+	assert.Equal(t, "rf1", p.ID)
+	posts, gets := s.counts()
+	assert.Equal(t, 1, posts, "the refused connection carried nothing")
+	assert.Equal(t, 0, gets, "nothing to reconcile")
+}
+
+func TestDecisionNeverSentExhaustedIsNotSentError(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	ln.Close() // nothing listens: every dial is refused
+	c, err := backoffice.NewClient(bearerCreds, backoffice.WithBaseURL("http://"+addr), backoffice.WithRetryPolicy(fastRetries))
+	require.NoError(t, err)
+	_, err = refund(c)
+	var ns *backoffice.NotSentError
+	require.ErrorAs(t, err, &ns)
+	var ue *backoffice.UncertainError
+	assert.False(t, errors.As(err, &ue))
+}
+
+// Row "gateway said no": final, not retried.
+func TestDecisionRefusalIsFinal(t *testing.T) {
+	t.Parallel()
+	s := newScript(t, func(_ int, w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, 400, `{"id":"rf9","paymentType":"RF","result":{"code":"700.400.200","description":"cannot refund (refund volume exceeded or tx reversed or invalid workflow)"}}`)
+	}, nil)
+	_, err := refund(s.client(t))
+	var re *backoffice.ResultError
+	require.ErrorAs(t, err, &re)
+	assert.Equal(t, backoffice.ResultCode("700.400.200"), re.Result.Code)
+	require.NotNil(t, re.Payment)
+	assert.Equal(t, "rf9", re.Payment.ID)
+	posts, gets := s.counts()
+	assert.Equal(t, 1, posts)
+	assert.Equal(t, 0, gets)
+}
+
+// Row "gateway said no, except throttling and session busy": retried with
+// backoff, byte-identical.
+func TestDecisionThrottlingIsRetriedWithSameBytes(t *testing.T) {
+	t.Parallel()
+	for _, code := range []string{"800.120.100", "800.700.100"} {
+		t.Run(code, func(t *testing.T) {
+			t.Parallel()
+			s := newScript(t, func(n int, w http.ResponseWriter, _ *http.Request) {
+				if n == 1 {
+					w.Header().Set("Retry-After", "0")
+					writeJSON(w, 200, `{"result":{"code":"`+code+`","description":"try later"}}`)
+					return
+				}
+				writeJSON(w, 200, refundOK)
+			}, nil)
+			p, err := refund(s.client(t))
+			require.NoError(t, err)
+			assert.Equal(t, "rf1", p.ID)
+			bodies := s.postBodies()
+			require.Len(t, bodies, 2)
+			assert.Equal(t, string(bodies[0]), string(bodies[1]), "a retried request is byte-identical")
+		})
+	}
+}
+
+func TestDecisionThrottlingExhaustedIsResultError(t *testing.T) {
+	t.Parallel()
+	s := newScript(t, func(int, http.ResponseWriter, *http.Request) {}, nil)
+	s.post = func(_ int, w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, 200, `{"result":{"code":"800.120.100","description":"Rejected by Throttling."}}`)
+	}
+	_, err := refund(s.client(t))
+	var re *backoffice.ResultError
+	require.ErrorAs(t, err, &re)
+	assert.Equal(t, backoffice.ResultCode("800.120.100"), re.Result.Code)
+	posts, _ := s.counts()
+	assert.Equal(t, fastRetries.MaxAttempts, posts)
+}
+
+// Rows "ambiguous": 5xx, a body that is not a gateway result, 900.100.300,
+// and a connection lost after sending are looked up, never blindly resent.
+func TestDecisionAmbiguousFoundReturnsWhatTheGatewayRecorded(t *testing.T) {
+	t.Parallel()
+	ambiguous := map[string]func(int, http.ResponseWriter, *http.Request){
+		"5xx HTML": func(_ int, w http.ResponseWriter, _ *http.Request) { htmlError(w, 502) },
+		"uncertain": func(_ int, w http.ResponseWriter, _ *http.Request) {
+			writeJSON(w, 200, `{"result":{"code":"900.100.300","description":"timeout, uncertain result"}}`)
+		},
+		"truncated JSON": func(_ int, w http.ResponseWriter, _ *http.Request) { writeJSON(w, 200, refundOK[:40]) },
+		"connection lost": func(_ int, w http.ResponseWriter, _ *http.Request) {
+			conn, _, err := w.(http.Hijacker).Hijack()
+			if err == nil {
+				conn.Close()
+			}
+		},
+		"empty 200": func(_ int, w http.ResponseWriter, _ *http.Request) { w.WriteHeader(200) },
+	}
+	for name, post := range ambiguous {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			s := newScript(t, post, found(refundOK))
+			p, err := refund(s.client(t))
+			require.NoError(t, err)
+			assert.Equal(t, "rf1", p.ID, "what the gateway recorded")
+			posts, gets := s.counts()
+			assert.Equal(t, 1, posts, "never resent once found")
+			assert.Equal(t, 1, gets)
+		})
+	}
+}
+
+func TestDecisionAmbiguousFoundRefusalIsResultError(t *testing.T) {
+	t.Parallel()
+	s := newScript(t, func(_ int, w http.ResponseWriter, _ *http.Request) { htmlError(w, 503) },
+		found(`{"id":"rf2","referencedId":"db1","paymentType":"RF","merchantTransactionId":"mtid-1","result":{"code":"700.400.200","description":"cannot refund"}}`))
+	_, err := refund(s.client(t))
+	var re *backoffice.ResultError
+	require.ErrorAs(t, err, &re)
+	assert.Equal(t, backoffice.ResultCode("700.400.200"), re.Result.Code)
+	posts, _ := s.counts()
+	assert.Equal(t, 1, posts)
+}
+
+func TestDecisionAmbiguousAbsentIsResentWithSameBytes(t *testing.T) {
+	t.Parallel()
+	s := newScript(t, func(n int, w http.ResponseWriter, _ *http.Request) {
+		if n == 1 {
+			htmlError(w, 502)
+			return
+		}
+		writeJSON(w, 200, refundOK)
+	}, func(_ int, w http.ResponseWriter, _ *http.Request) { notFound(w) })
+	p, err := refund(s.client(t))
+	require.NoError(t, err)
+	assert.Equal(t, "rf1", p.ID)
+	bodies := s.postBodies()
+	require.Len(t, bodies, 2)
+	assert.Equal(t, string(bodies[0]), string(bodies[1]))
+	_, gets := s.counts()
+	assert.Equal(t, 1, gets)
+}
+
+func TestDecisionAmbiguousAbsentWithNoAttemptLeftIsNotBooked(t *testing.T) {
+	t.Parallel()
+	s := newScript(t, func(_ int, w http.ResponseWriter, _ *http.Request) { htmlError(w, 502) },
+		func(_ int, w http.ResponseWriter, _ *http.Request) { notFound(w) })
+	_, err := refund(s.client(t))
+	require.Error(t, err)
+	var ue *backoffice.UncertainError
+	assert.False(t, errors.As(err, &ue), "absence was proven: not uncertain")
+	var he *backoffice.HTTPError
+	require.ErrorAs(t, err, &he)
+	assert.Equal(t, 502, he.StatusCode)
+	posts, gets := s.counts()
+	assert.Equal(t, fastRetries.MaxAttempts, posts)
+	assert.Equal(t, fastRetries.MaxAttempts, gets)
+}
+
+func TestDecisionLookupsFailingIsUncertain(t *testing.T) {
+	t.Parallel()
+	s := newScript(t, func(_ int, w http.ResponseWriter, _ *http.Request) { htmlError(w, 502) },
+		func(_ int, w http.ResponseWriter, _ *http.Request) { htmlError(w, 503) })
+	_, err := refund(s.client(t))
+	var ue *backoffice.UncertainError
+	require.ErrorAs(t, err, &ue)
+	assert.Equal(t, "mtid-1", ue.MerchantTransactionID)
+	var he *backoffice.HTTPError
+	assert.ErrorAs(t, err, &he)
+	posts, gets := s.counts()
+	assert.Equal(t, 1, posts, "never resend what could not be verified")
+	assert.Equal(t, fastRetries.MaxAttempts, gets, "look-ups are reads: retried")
+}
+
+func TestDecisionSeveralRecordsWithTheIDIsUncertain(t *testing.T) {
+	t.Parallel()
+	s := newScript(t, func(_ int, w http.ResponseWriter, _ *http.Request) { htmlError(w, 502) }, found(refundOK+","+refundOK))
+	_, err := refund(s.client(t))
+	var ue *backoffice.UncertainError
+	require.ErrorAs(t, err, &ue)
+	assert.Contains(t, ue.Error(), "2 payments carry")
+}
+
+// Row "context ended after sending": *UncertainError wrapping ctx.Err(),
+// returned promptly, with no look-up.
+func TestDecisionContextEndedAfterSendingIsUncertain(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	s := newScript(t, func(_ int, w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}, nil)
+	defer close(release)
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err := s.client(t).Refund(ctx, "db1", backoffice.RefundRequest{Amount: dec("5"), Currency: "EUR", MerchantTransactionID: "mtid-1"})
+	var ue *backoffice.UncertainError
+	require.ErrorAs(t, err, &ue)
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.Equal(t, "mtid-1", ue.MerchantTransactionID)
+	assert.Less(t, time.Since(start), 2*time.Second, "returned promptly")
+	_, gets := s.counts()
+	assert.Equal(t, 0, gets)
+}
+
+func TestDecisionContextEndedBeforeSendingIsNotSent(t *testing.T) {
+	t.Parallel()
+	s := newScript(t, func(_ int, w http.ResponseWriter, _ *http.Request) { writeJSON(w, 200, refundOK) }, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := s.client(t).Refund(ctx, "db1", backoffice.RefundRequest{Amount: dec("5"), Currency: "EUR"})
+	var ns *backoffice.NotSentError
+	require.ErrorAs(t, err, &ns)
+	assert.ErrorIs(t, err, context.Canceled)
+	posts, _ := s.counts()
+	assert.Equal(t, 0, posts)
+}
+
+// Row "reads": retried on any ambiguous failure.
+func TestDecisionReadsAreRetried(t *testing.T) {
+	t.Parallel()
+	s := newScript(t, nil, func(n int, w http.ResponseWriter, _ *http.Request) {
+		switch n {
+		case 1:
+			htmlError(w, 503)
+		case 2:
+			writeJSON(w, 200, `{"result":{"code":"900.100.300","description":"uncertain"}}`)
+		default:
+			writeJSON(w, 200, refundOK)
+		}
+	})
+	p, err := s.client(t).Inquire(context.Background(), "rf1")
+	require.NoError(t, err)
+	assert.Equal(t, "rf1", p.ID)
+	_, gets := s.counts()
+	assert.Equal(t, 3, gets)
+}
+
+func TestMaxAttemptsOneMeansNoRetry(t *testing.T) {
+	t.Parallel()
+	s := newScript(t, nil, func(_ int, w http.ResponseWriter, _ *http.Request) { htmlError(w, 503) })
+	_, err := s.client(t, backoffice.WithRetryPolicy(backoffice.RetryPolicy{MaxAttempts: 1})).Inquire(context.Background(), "rf1")
+	var he *backoffice.HTTPError
+	require.ErrorAs(t, err, &he)
+	assert.Equal(t, 503, he.StatusCode)
+	assert.Contains(t, he.Error(), "HTTP 503")
+	_, gets := s.counts()
+	assert.Equal(t, 1, gets)
+}
+
+func TestNonGatewayClientErrorIsDefinitive(t *testing.T) {
+	t.Parallel()
+	s := newScript(t, func(_ int, w http.ResponseWriter, _ *http.Request) { htmlError(w, 403) }, nil)
+	_, err := refund(s.client(t))
+	var he *backoffice.HTTPError
+	require.ErrorAs(t, err, &he)
+	assert.Equal(t, 403, he.StatusCode)
+	assert.True(t, strings.Contains(he.Reason, "HTML"), he.Reason)
+	posts, gets := s.counts()
+	assert.Equal(t, 1, posts)
+	assert.Equal(t, 0, gets, "a 4xx page proves the request was refused before booking")
+}
