@@ -1,5 +1,12 @@
 package backoffice
 
+import (
+	"cmp"
+	"slices"
+)
+
+//go:generate go run ./internal/gen/resultcodes -in ../shared/reference/opp-resultcodes.json -out resultcodes.go
+
 // ResultCode is a gateway result code such as "000.100.112".
 type ResultCode string
 
@@ -21,5 +28,27 @@ func (c ResultCode) NeedsReview() bool { return false }
 // IsPending reports a pending code.
 func (c ResultCode) IsPending() bool { return false }
 
-// Description returns the catalogue's description of c, "" when unknown.
-func (c ResultCode) Description() string { return "" }
+// Description returns the built-in catalogue's description of c, byte for
+// byte as the gateway publishes it, or "" when c is not in the catalogue. It
+// covers the bearer variant's published codes and the checksum variant's
+// five-digit codes known so far. The gateway's own result.description, when
+// present in a response, is authoritative.
+func (c ResultCode) Description() string {
+	table := resultCodes
+	if len(c) == 5 {
+		table = checksumResultCodes
+	}
+	i, ok := slices.BinarySearchFunc(table, c, func(e catalogueEntry, c ResultCode) int {
+		return cmp.Compare(e.code, c)
+	})
+	if !ok {
+		return ""
+	}
+	return table[i].description
+}
+
+// catalogueEntry is one line of the built-in catalogue in resultcodes.go.
+type catalogueEntry struct {
+	code        ResultCode
+	description string
+}
