@@ -575,5 +575,13 @@ var resultCodes = []catalogueEntry{
 var checksumResultCodes = []catalogueEntry{
 	{"00001", "Transaction succeeded"},
 	{"00004", "Captured successfully"},
+	{"00005", "Transaction refunded successfully"},
+	{"00006", "Transaction cancelled successfully"},
 	{"00026", "Your record found successfully"},
+	{"10001", "Transaction declined by authorization system."},
+	{"10002", "Transaction declined (transaction not permitted)."},
+	{"10005", "Capture transaction failed."},
+	{"10006", "Refund transaction failed."},
+	{"10007", "Cancel transaction failed."},
+	{"10026", "Your record not found."},
 }
