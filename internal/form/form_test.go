@@ -37,3 +37,21 @@ func TestEncodeRoundTripsThroughParseQuery(t *testing.T) {
 		assert.Equal(t, url.QueryEscape(s), string(AppendEscape(nil, s)))
 	}
 }
+
+// BenchmarkEncode builds and encodes the form of a bearer capture.
+func BenchmarkEncode(b *testing.B) {
+	b.ReportAllocs()
+	n := 0
+	for i := 0; i < b.N; i++ {
+		var f Form
+		f.Add("entityId", "8a8294174e918ca6014e9c6f5ae12a9c")
+		f.Add("amount", "1.00")
+		f.Add("currency", "BRL")
+		f.Add("paymentType", "CP")
+		f.Add("merchantTransactionId", "bo1a2b3c4d5e6f-1k")
+		n += len(f.Encode())
+	}
+	sink = n
+}
+
+var sink int
