@@ -257,11 +257,32 @@ func warm(b *testing.B, n int, f captureFunc) {
 	wg.Wait()
 }
 
+// cpuMeter reports the CPU time the whole process (client, in-process
+// server and garbage collector alike) spends per operation, as cpu-ns/op.
+// On a shared machine it is steadier than ns/op, which also counts the
+// time other processes hold the cores.
+type cpuMeter struct {
+	b     *testing.B
+	start int64
+}
+
+func startCPU(b *testing.B) cpuMeter {
+	t, _ := processCPU()
+	return cpuMeter{b: b, start: t}
+}
+
+func (m cpuMeter) stop() {
+	if t, ok := processCPU(); ok && m.b.N > 0 {
+		m.b.ReportMetric(float64(t-m.start)/float64(m.b.N), "cpu-ns/op")
+	}
+}
+
 // runConcurrently times b.N captures made from exactly n goroutines.
 func runConcurrently(b *testing.B, n int, f captureFunc) {
 	warm(b, n, f)
 	b.ReportAllocs()
 	b.ResetTimer()
+	defer startCPU(b).stop()
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range n {
@@ -301,6 +322,7 @@ func BenchmarkCapture(b *testing.B) {
 			warm(b, 64, parallel)
 			b.ReportAllocs()
 			b.ResetTimer()
+			cpu := startCPU(b)
 			b.SetParallelism(max(1, 64/runtime.GOMAXPROCS(0)))
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
@@ -310,6 +332,7 @@ func BenchmarkCapture(b *testing.B) {
 					}
 				}
 			})
+			cpu.stop()
 		})
 		parallel.close()
 	}
