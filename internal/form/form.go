@@ -7,14 +7,21 @@ import "sort"
 
 // Form is an ordered list of fields. The zero value is empty and ready.
 type Form struct {
-	keys []string
-	vals []string
+	fields []field
 }
+
+type field struct{ key, value string }
+
+// typicalFields holds every form of a capture, refund or reversal in one
+// allocation instead of growing by doubling from one.
+const typicalFields = 8
 
 // Add appends a field. Empty values are sent as given (key=).
 func (f *Form) Add(key, value string) {
-	f.keys = append(f.keys, key)
-	f.vals = append(f.vals, value)
+	if f.fields == nil {
+		f.fields = make([]field, 0, typicalFields)
+	}
+	f.fields = append(f.fields, field{key, value})
 }
 
 // AddSorted appends the fields of m ordered by key, so a map's random
@@ -34,13 +41,13 @@ func (f *Form) AddSorted(m map[string]string) {
 }
 
 // Len reports the number of fields.
-func (f *Form) Len() int { return len(f.keys) }
+func (f *Form) Len() int { return len(f.fields) }
 
 // Get returns the first value of key.
 func (f *Form) Get(key string) (string, bool) {
-	for i, k := range f.keys {
-		if k == key {
-			return f.vals[i], true
+	for _, fd := range f.fields {
+		if fd.key == key {
+			return fd.value, true
 		}
 	}
 	return "", false
@@ -50,17 +57,17 @@ func (f *Form) Get(key string) (string, bool) {
 // added, each escaped as url.QueryEscape would, in one allocation.
 func (f *Form) Encode() []byte {
 	n := 0
-	for i := range f.keys {
-		n += escapedLen(f.keys[i]) + escapedLen(f.vals[i]) + 2
+	for _, fd := range f.fields {
+		n += escapedLen(fd.key) + escapedLen(fd.value) + 2
 	}
 	b := make([]byte, 0, n)
-	for i := range f.keys {
+	for i, fd := range f.fields {
 		if i > 0 {
 			b = append(b, '&')
 		}
-		b = AppendEscape(b, f.keys[i])
+		b = AppendEscape(b, fd.key)
 		b = append(b, '=')
-		b = AppendEscape(b, f.vals[i])
+		b = AppendEscape(b, fd.value)
 	}
 	return b
 }
