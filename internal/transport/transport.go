@@ -244,8 +244,8 @@ func contentTypeProblem(ct string, body []byte) string {
 	if len(body) == 0 {
 		return "empty body"
 	}
-	if ct == "" {
-		return "" // judged by the body alone
+	if ct == "" || commonJSON(ct) {
+		return "" // judged by the body alone, or the gateway's own header
 	}
 	mt, _, err := mime.ParseMediaType(ct)
 	if err != nil {
@@ -258,6 +258,19 @@ func contentTypeProblem(ct string, body []byte) string {
 		return "an HTML page, not a gateway result"
 	}
 	return "content type is not JSON"
+}
+
+// commonJSON reports the Content-Type headers the gateways send, spelled
+// exactly. mime.ParseMediaType accepts each as application/json;
+// recognising them by comparison saves parsing them, and a parameter map,
+// for every answer.
+func commonJSON(ct string) bool {
+	switch ct {
+	case "application/json", "application/json;charset=UTF-8", "application/json; charset=UTF-8",
+		"application/json;charset=utf-8", "application/json; charset=utf-8":
+		return true
+	}
+	return false
 }
 
 func describeDecodeError(err error) string {
