@@ -94,8 +94,10 @@ type Exchange struct {
 	Answer      *wire.Payment // decoded gateway result, nil if none
 	BadBody     string        // why Body is not a gateway result, "" if it is
 
-	req  *Request
-	sent atomic.Bool
+	req    *Request
+	sent   atomic.Bool
+	bodies int        // readers handed out by the current Do
+	first  sentReader // the first two of them; see body
 }
 
 type exchangeKey struct{}
@@ -111,11 +113,8 @@ func (t *Transport) Do(ctx context.Context, r *Request, ex *Exchange) bool {
 	ex.reset()
 	var body any
 	if r.Body != nil {
-		body = retryablehttp.ReaderFunc(func() (io.Reader, error) {
-			sr := &sentReader{sent: &ex.sent}
-			sr.r.Reset(r.Body)
-			return sr, nil
-		})
+		ex.bodies = 0
+		body = retryablehttp.ReaderFunc(ex.body)
 	}
 	req, err := retryablehttp.NewRequestWithContext(context.WithValue(ctx, exchangeKey{}, ex), r.Method, r.URL, body)
 	if err != nil {
@@ -132,6 +131,23 @@ func (t *Transport) Do(ctx context.Context, r *Request, ex *Exchange) bool {
 		ex.Sent = ex.sent.Load()
 	}
 	return true
+}
+
+// body returns a reader of the request body that marks ex as sent when
+// read. go-retryablehttp asks for one to learn the length (never reading
+// it), then one per attempt; net/http may ask again to rewind. Those two
+// first ones are ex's own reader, as nothing can be reading it yet; every
+// later one is new, because the write loop of an attempt that has ended may
+// still be reading its reader.
+func (ex *Exchange) body() (io.Reader, error) {
+	ex.bodies++
+	sr := &ex.first
+	if ex.bodies > 2 || ex.Attempts > 0 {
+		sr = new(sentReader)
+	}
+	sr.sent = &ex.sent
+	sr.r.Reset(ex.req.Body)
+	return sr, nil
 }
 
 func (ex *Exchange) reset() {
@@ -340,6 +356,10 @@ func (s *sentReader) Read(p []byte) (int, error) {
 
 // Len lets go-retryablehttp set Content-Length.
 func (s *sentReader) Len() int { return s.r.Len() }
+
+// Close does nothing; having it spares go-retryablehttp wrapping every
+// attempt's reader in io.NopCloser.
+func (s *sentReader) Close() error { return nil }
 
 // RateLimited returns a RoundTripper that waits for lim before every
 // attempt. A wait cut short by the context fails the attempt before
