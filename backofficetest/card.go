@@ -38,11 +38,10 @@ func luhnValid(digits string) bool {
 // expired reports whether c is past its expiry at now. A card is valid
 // through the last day of its expiry month (UTC).
 func expired(c cardInfo, now time.Time) bool {
-	year, errY := strconv.Atoi(c.ExpiryYear)
-	month, errM := strconv.Atoi(c.ExpiryMonth)
-	if errY != nil || errM != nil {
-		return true // the variants validate the format first; be safe anyway
-	}
+	// The variants validated both fields; were one not a number, year 0
+	// would make the card expired, the safe answer.
+	year, _ := strconv.Atoi(c.ExpiryYear)
+	month, _ := strconv.Atoi(c.ExpiryMonth)
 	firstInvalid := time.Date(year, time.Month(month)+1, 1, 0, 0, 0, 0, time.UTC)
 	return !now.UTC().Before(firstInvalid)
 }

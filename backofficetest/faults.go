@@ -111,13 +111,16 @@ type Fault struct {
 // InjectFault makes the nth request matching op, counted from this call
 // (1-based), get f. OpAny matches every request. Each injection fires once;
 // when several target the same request, the earliest injected wins. It
-// panics when nth < 1 or op is not one of the Op constants.
+// panics when nth < 1, or op or f.Kind is not one of the constants.
 func (s *Server) InjectFault(op Op, nth int, f Fault) {
 	if nth < 1 {
 		panic(fmt.Sprintf("backofficetest: InjectFault: nth must be at least 1, got %d", nth))
 	}
 	if !knownOp(op) {
 		panic(fmt.Sprintf("backofficetest: InjectFault: unknown op %q", op))
+	}
+	if f.Kind < FaultNone || f.Kind > FaultUncertain {
+		panic("backofficetest: InjectFault: unknown " + f.Kind.String())
 	}
 	s.gate.mu.Lock()
 	defer s.gate.mu.Unlock()
@@ -128,8 +131,9 @@ func (s *Server) InjectFault(op Op, nth int, f Fault) {
 // fn is consulted for every request that no InjectFault injection claims,
 // with the request's Op and n, the 1-based count of requests with that Op
 // since this call; it returns the fault to apply, or false for none. Calls
-// to fn are serialized, so a seeded math/rand source may be used inside it
-// without a lock; fn must not call the Server's methods.
+// to fn are serialized and made in the order requests arrive (the order of
+// Requests), so a seeded math/rand source may be used inside it without a
+// lock. fn must not call the Server's methods: they would wait for it.
 func (s *Server) InjectFaultFunc(fn func(op Op, n int) (Fault, bool)) {
 	s.gate.mu.Lock()
 	defer s.gate.mu.Unlock()
@@ -197,13 +201,15 @@ func (g *gate) admit(req Request) Fault {
 		}
 	}
 	fn, n := g.fn, g.counts[req.Op]-g.fnBase[req.Op]
-	g.mu.Unlock()
 	if fn == nil {
+		g.mu.Unlock()
 		return Fault{}
 	}
-	// fn is the caller's code: call it outside mu so it cannot deadlock
-	// the server, but one call at a time as documented.
+	// fn is the caller's code, which may be slow: it runs outside mu, but
+	// fnMu is taken before mu is released so that calls happen one at a
+	// time and in admission order, the nth call for the nth request.
 	g.fnMu.Lock()
+	g.mu.Unlock()
 	f, ok := fn(req.Op, n)
 	g.fnMu.Unlock()
 	if !ok {
