@@ -176,7 +176,8 @@ func TestChecksumParameterRefusals(t *testing.T) {
 
 func TestChecksumInquiry(t *testing.T) {
 	t.Parallel()
-	g := newGateway(t)
+	clock, _ := fixedClock(time.Date(2024, 10, 22, 0, 0, 0, 0, time.UTC)) // before creditForm's card expires
+	g := newGateway(t, backofficetest.WithClock(clock))
 	auth := g.srv.Preauthorize(dec("10.00"), "EUR")
 	captured := capturedAuth(g)
 	reversed := then(auth10, [2]string{"RV", ""})(g)
@@ -185,6 +186,18 @@ func TestChecksumInquiry(t *testing.T) {
 	partlyRefunded := then(debit50, [2]string{"RF", "10.00"})(g)
 	chargedBack := then(debit50, [2]string{"CB", "10.00"})(g)
 	refused := g.operate(debit, "RF", "99.00", "EUR").p.ID
+	cancelledDebit := then(debit50, [2]string{"RV", ""})(g)
+	rebill := g.book(debit50(g), "RB", "5.00", "EUR")
+	refund := g.book(debit50(g), "RF", "5.00", "EUR")
+	reversal := g.book(auth10(g), "RV", "", "")
+	chargeback := chargeback20(g)
+	chargebackReversal := g.book(chargeback20(g), "CR", "20.00", "EUR")
+	credit := g.post("/v1/payments", creditForm("")).p.ID
+	badCard := creditForm("")
+	badCard.Set("card.number", "5555555555554443")
+	refusedCredit := g.post("/v1/payments", badCard).p.ID
+	badCard.Set("paymentType", "PA")
+	refusedAuth := g.post("/v1/payments", badCard).p.ID
 
 	cases := []struct {
 		name, id, typ, status, txStatus, code string
@@ -197,6 +210,15 @@ func TestChecksumInquiry(t *testing.T) {
 		{"partly refunded", partlyRefunded, "DB", "capturesuccess", "Y", "00026"},
 		{"charged back", chargedBack, "DB", "chargeback", "Y", "00026"},
 		{"refused attempt", refused, "RF", "failed", "N", "00026"},
+		{"cancelled debit", cancelledDebit, "DB", "cancelled", "Y", "00026"},
+		{"rebill", rebill, "RB", "capturesuccess", "Y", "00026"},
+		{"refund", refund, "RF", "reversed", "Y", "00026"},
+		{"reversal", reversal, "RV", "cancelled", "Y", "00026"},
+		{"chargeback", chargeback, "CB", "chargeback", "Y", "00026"},
+		{"chargeback reversal", chargebackReversal, "CR", "capturesuccess", "Y", "00026"},
+		{"credit", credit, "CD", "payoutsuccessful", "Y", "00026"},
+		{"refused credit", refusedCredit, "CD", "payoutfailed", "N", "00026"},
+		{"refused preauthorization", refusedAuth, "PA", "authfailed", "N", "00026"},
 		{"unknown", "8a82944a6242c8f00162506ec4b30d44", "IN", "failed", "N", "10001"},
 	}
 	for _, tc := range cases {
@@ -249,6 +271,7 @@ func TestTransactionList(t *testing.T) {
 	auth := seed(backoffice.PaymentTypePreauthorization, "3.00", day(9, 12, 0, 0))
 	last := seed(backoffice.PaymentTypeDebit, "4.00", day(10, 23, 59, 59))
 	after := seed(backoffice.PaymentTypeDebit, "5.00", day(11, 0, 0, 0))
+	seed(backoffice.PaymentTypePreauthorization, "6.00", day(20, 0, 0, 0)) // authsuccessful
 	setClock(day(10, 13, 0, 0))
 	capture := g.book(auth, "CP", "3.00", "EUR") // an operation is a record of its own
 	g.operate(first, "RF", "9.00", "EUR")        // refused: not listed
@@ -282,7 +305,7 @@ func TestTransactionList(t *testing.T) {
 	t.Run("status filter", func(t *testing.T) {
 		t.Parallel()
 		_, list := g.transactionList("01/03/2024", "31/03/2024", "capturesuccess")
-		assert.Len(t, list.Transactions, 6, "every debit, the captured PA and the capture")
+		assert.Len(t, list.Transactions, 6, "every debit, the captured PA and the capture, not the open PA")
 		for _, r := range list.Transactions {
 			assert.Equal(t, "capturesuccess", r.Status)
 		}

@@ -70,6 +70,7 @@ func TestCreditRefusals(t *testing.T) {
 		code   string
 	}{
 		{"Luhn check fails", time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), []string{"card.number", "4200000000000041"}, "100.100.101"},
+		{"Luhn check passes with doubled digits over 9", time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), []string{"card.number", "5555555555554444", "paymentBrand", "MASTER"}, booked},
 		{"expired last month", time.Date(2027, 3, 1, 0, 0, 0, 0, time.UTC), nil, "100.100.303"},
 		{"valid to the last instant of its month", time.Date(2027, 2, 28, 23, 59, 59, 999_999_999, time.UTC), nil, booked},
 		{"expiry judged in UTC", time.Date(2027, 2, 28, 20, 0, 0, 0, time.FixedZone("UTC-5", -5*3600)), nil, "100.100.303"},
