@@ -31,7 +31,7 @@ func (s *Server) bearerParameterErrors(errs []parameterError) answer {
 // bearerBook applies op and answers with the payment: HTTP 200 when
 // booked, 400 when refused.
 func (s *Server) bearerBook(op operation, commit bool) answer {
-	return s.bearerPaymentAnswer(s.ledger.apply(op, s.now(), s.bearer.EntityID, commit))
+	return bearerPaymentAnswer(s.ledger.apply(op, s.now(), s.bearer.EntityID, commit))
 }
 
 func (s *Server) newParams(form url.Values) *params {

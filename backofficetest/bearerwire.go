@@ -81,7 +81,7 @@ func bearerPaymentJSON(rec *record) []byte {
 	return mustMarshal(p)
 }
 
-func (s *Server) bearerPaymentAnswer(rec *record) answer {
+func bearerPaymentAnswer(rec *record) answer {
 	status := 200
 	if !rec.booked {
 		status = 400
