@@ -69,10 +69,13 @@ func (s *Server) checksumPayment(form url.Values, paymentID string, commit bool)
 	mtid := form.Get("merchantTransactionId")
 	switch backoffice.PaymentType(typ) {
 	case cp, rf:
-		if !checksumAmountPattern.MatchString(amount) || decimal.RequireFromString(amount).IsZero() {
+		if !checksumAmountPattern.MatchString(amount) {
 			return s.checksumParameterRefusal(paymentID, typ, "amount")
 		}
 		op := operation{typ: backoffice.PaymentType(typ), refID: paymentID, amount: decimal.RequireFromString(amount), mtid: mtid}
+		if op.amount.IsZero() {
+			return s.checksumParameterRefusal(paymentID, typ, "amount")
+		}
 		return s.checksumBook(op, commit)
 	case rv:
 		op := operation{typ: rv, refID: paymentID, full: true, mtid: mtid, targets: []backoffice.PaymentType{pa}}
@@ -129,8 +132,7 @@ func (l *ledger) inquiry(id string, now time.Time) checksumRecord {
 	defer l.mu.Unlock()
 	rec := l.byID[id]
 	if rec == nil {
-		return checksumRecord{PaymentID: id, PaymentType: string(backoffice.PaymentTypeInquiry), Status: "failed",
-			TransactionStatus: "N", Result: checksumRefusal(codeNotFound), Timestamp: now.UTC().Format(checksumTimeLayout)}
+		return unrecorded(id, string(backoffice.PaymentTypeInquiry), checksumRefusal(codeNotFound), now)
 	}
 	return newChecksumRecord(rec, l.status(rec), checksumFound)
 }
@@ -140,19 +142,24 @@ func (l *ledger) inquiry(id string, now time.Time) checksumRecord {
 func (s *Server) checksumParameterRefusal(paymentID, typ, name string) answer {
 	result := checksumRefusal(codeInvalidParameter)
 	result.Description += ": " + name
-	return jsonAnswer(http.StatusOK, checksumRecord{PaymentID: paymentID, PaymentType: typ, Status: "failed",
-		TransactionStatus: "N", Result: result, Timestamp: s.now().UTC().Format(checksumTimeLayout)})
+	return jsonAnswer(http.StatusOK, unrecorded(paymentID, typ, result, s.now()))
+}
+
+// unrecorded is the record of a refusal that created no payment: it names
+// the payment the request was about.
+func unrecorded(paymentID, typ string, result checksumResult, now time.Time) checksumRecord {
+	return checksumRecord{PaymentID: paymentID, PaymentType: typ, Status: "failed", TransactionStatus: "N",
+		Result: result, Timestamp: now.UTC().Format(checksumTimeLayout)}
 }
 
 // checksumFault answers a transport-level refusal (throttling, busy
 // payment, uncertain outcome) in the variant's words.
 func (s *Server) checksumFault(paymentID, typ string, code backoffice.ResultCode) answer {
-	status, txStatus := "failed", "N"
+	c := unrecorded(paymentID, typ, checksumRefusal(code), s.now())
 	if code == codeUncertain {
-		status, txStatus = "begun", "P"
+		c.Status, c.TransactionStatus = "begun", "P"
 	}
-	return jsonAnswer(http.StatusOK, checksumRecord{PaymentID: paymentID, PaymentType: typ, Status: status,
-		TransactionStatus: txStatus, Result: checksumRefusal(code), Timestamp: s.now().UTC().Format(checksumTimeLayout)})
+	return jsonAnswer(http.StatusOK, c)
 }
 
 // checksumTransactionList serves POST /transactionServices/REST/v1/getTransactionList:

@@ -42,7 +42,9 @@
 // WithEchoCardValues(true).
 //
 // A booking answers HTTP 200 with 000.100.110 (the fake is a test system).
-// A refusal answers HTTP 400 with the payment it recorded, id included.
+// A refusal answers HTTP 400 with the payment it recorded: id,
+// referencedId, paymentType, amount (none for a refused full reversal),
+// currency and merchantTransactionId.
 // Queries that find nothing answer HTTP 400 with 700.400.580. The money
 // rules and the codes they refuse with, in the order they are checked:
 //
