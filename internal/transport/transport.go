@@ -265,6 +265,8 @@ func describeDecodeError(err error) string {
 	switch {
 	case errors.Is(err, wire.ErrNotResult):
 		return "JSON without a result code"
+	case errors.Is(err, wire.ErrInvalidUTF8):
+		return "invalid UTF-8"
 	case errors.As(err, &syn) && strings.HasPrefix(syn.Error(), "unexpected end"):
 		return "truncated JSON"
 	case errors.As(err, &syn):
