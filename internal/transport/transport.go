@@ -161,6 +161,10 @@ func definitiveStatus(s int) bool {
 func (t *Transport) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	ex := ctx.Value(exchangeKey{}).(*Exchange)
 	ex.Attempts++
+	// Everything but the counters describes this attempt only: a stale
+	// answer of the previous one (a throttling, say) must never decide
+	// about this one.
+	ex.Status, ex.ContentType, ex.Body, ex.Answer, ex.BadBody = 0, "", nil, nil, ""
 	var retry bool
 	if err != nil {
 		ex.Err, ex.Sent = err, ex.sent.Load()
