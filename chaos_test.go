@@ -2,9 +2,9 @@ package backoffice_test
 
 import (
 	"errors"
-	"strings"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"testing"
 	"time"
