@@ -83,6 +83,7 @@ func NewTable(w io.Writer) *Table {
 func (t *Table) Row(op, ref string, p *backoffice.Payment, err error) {
 	var re *backoffice.ResultError
 	var we *backoffice.RefundWindowError
+	var ve *backoffice.ValidationError
 	switch {
 	case err == nil:
 		t.payment(op, ref, p, "")
@@ -91,6 +92,8 @@ func (t *Table) Row(op, ref string, p *backoffice.Payment, err error) {
 	case errors.As(err, &we):
 		fmt.Fprintf(t.w, "%s\t-\t%s\t-\t-\tnot sent\trefund window for %s closed %s: use a credit\n",
 			op, short(ref), we.Country, we.Deadline.Format("2006-01-02"))
+	case errors.As(err, &ve):
+		fmt.Fprintf(t.w, "%s\t-\t%s\t-\t-\tnot sent\t%s: %s\n", op, short(ref), ve.Field, ve.Message)
 	default:
 		fmt.Fprintf(t.w, "%s\t-\t%s\t-\t-\terror\t%v\n", op, short(ref), err)
 	}

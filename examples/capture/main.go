@@ -1,0 +1,41 @@
+// Command capture preauthorizes 100.00 EUR on the embedded fake gateway,
+// captures 60.00 of it, and shows that a second capture of the spent
+// preauthorization is refused, as with acquirers that allow one capture.
+//
+//	go run ./examples/capture
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/c81406b6/backoffice"
+	"github.com/c81406b6/backoffice/backofficetest"
+	"github.com/c81406b6/backoffice/examples/internal/story"
+)
+
+func main() {
+	if err := run(context.Background()); err != nil {
+		fmt.Fprintln(os.Stderr, "capture:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context) error {
+	srv := backofficetest.NewServer()
+	defer srv.Close()
+	c, err := backoffice.NewClient(srv.BearerCredentials(), backoffice.WithBaseURL(srv.URL))
+	if err != nil {
+		return err
+	}
+	t := story.NewTable(os.Stdout)
+	defer t.Flush()
+
+	pa := srv.Preauthorize(story.Amount("100.00"), "EUR")
+	cp, err := c.Capture(ctx, pa, backoffice.CaptureRequest{Amount: story.Amount("60.00"), Currency: "EUR"})
+	t.Row("CP  capture 60 of 100", pa, cp, err)
+	again, err := c.Capture(ctx, pa, backoffice.CaptureRequest{Amount: story.Amount("40.00"), Currency: "EUR"})
+	t.Row("CP  capture the rest", pa, again, err)
+	return nil
+}
