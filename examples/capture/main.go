@@ -7,31 +7,15 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"os"
 
 	"github.com/c81406b6/backoffice"
 	"github.com/c81406b6/backoffice/backofficetest"
 	"github.com/c81406b6/backoffice/examples/internal/story"
 )
 
-func main() {
-	if err := run(context.Background()); err != nil {
-		fmt.Fprintln(os.Stderr, "capture:", err)
-		os.Exit(1)
-	}
-}
+func main() { story.Run("capture", run) }
 
-func run(ctx context.Context) error {
-	srv := backofficetest.NewServer()
-	defer srv.Close()
-	c, err := backoffice.NewClient(srv.BearerCredentials(), backoffice.WithBaseURL(srv.URL))
-	if err != nil {
-		return err
-	}
-	t := story.NewTable(os.Stdout)
-	defer t.Flush()
-
+func run(ctx context.Context, srv *backofficetest.Server, c *backoffice.Client, t *story.Table) error {
 	pa := srv.Preauthorize(story.Amount("100.00"), "EUR")
 	cp, err := c.Capture(ctx, pa, backoffice.CaptureRequest{Amount: story.Amount("60.00"), Currency: "EUR"})
 	t.Row("CP  capture 60 of 100", pa, cp, err)

@@ -6,31 +6,15 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"os"
 
 	"github.com/c81406b6/backoffice"
 	"github.com/c81406b6/backoffice/backofficetest"
 	"github.com/c81406b6/backoffice/examples/internal/story"
 )
 
-func main() {
-	if err := run(context.Background()); err != nil {
-		fmt.Fprintln(os.Stderr, "credit:", err)
-		os.Exit(1)
-	}
-}
+func main() { story.Run("credit", run) }
 
-func run(ctx context.Context) error {
-	srv := backofficetest.NewServer()
-	defer srv.Close()
-	c, err := backoffice.NewClient(srv.BearerCredentials(), backoffice.WithBaseURL(srv.URL))
-	if err != nil {
-		return err
-	}
-	t := story.NewTable(os.Stdout)
-	defer t.Flush()
-
+func run(ctx context.Context, srv *backofficetest.Server, c *backoffice.Client, t *story.Table) error {
 	card := &backoffice.Card{Number: "4200000000000000", Holder: "Jane Jones", ExpiryMonth: "05", ExpiryYear: "2034", CVV: "123"}
 	cd, err := c.Credit(ctx, backoffice.CreditRequest{Amount: story.Amount("15.00"), Currency: "EUR", PaymentBrand: "VISA", Card: card})
 	t.Row("CD  credit to a card", "", cd, err)

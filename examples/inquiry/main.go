@@ -6,31 +6,15 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"os"
 
 	"github.com/c81406b6/backoffice"
 	"github.com/c81406b6/backoffice/backofficetest"
 	"github.com/c81406b6/backoffice/examples/internal/story"
 )
 
-func main() {
-	if err := run(context.Background()); err != nil {
-		fmt.Fprintln(os.Stderr, "inquiry:", err)
-		os.Exit(1)
-	}
-}
+func main() { story.Run("inquiry", run) }
 
-func run(ctx context.Context) error {
-	srv := backofficetest.NewServer()
-	defer srv.Close()
-	c, err := backoffice.NewClient(srv.BearerCredentials(), backoffice.WithBaseURL(srv.URL))
-	if err != nil {
-		return err
-	}
-	t := story.NewTable(os.Stdout)
-	defer t.Flush()
-
+func run(ctx context.Context, srv *backofficetest.Server, c *backoffice.Client, t *story.Table) error {
 	db := srv.Debit(story.Amount("42.00"), "EUR")
 	in, err := c.Inquire(ctx, db)
 	t.Row("IN  inquiry", db, in, err)

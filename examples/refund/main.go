@@ -7,31 +7,15 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"os"
 
 	"github.com/c81406b6/backoffice"
 	"github.com/c81406b6/backoffice/backofficetest"
 	"github.com/c81406b6/backoffice/examples/internal/story"
 )
 
-func main() {
-	if err := run(context.Background()); err != nil {
-		fmt.Fprintln(os.Stderr, "refund:", err)
-		os.Exit(1)
-	}
-}
+func main() { story.Run("refund", run) }
 
-func run(ctx context.Context) error {
-	srv := backofficetest.NewServer()
-	defer srv.Close()
-	c, err := backoffice.NewClient(srv.BearerCredentials(), backoffice.WithBaseURL(srv.URL))
-	if err != nil {
-		return err
-	}
-	t := story.NewTable(os.Stdout)
-	defer t.Flush()
-
+func run(ctx context.Context, srv *backofficetest.Server, c *backoffice.Client, t *story.Table) error {
 	db := srv.Debit(story.Amount("50.00"), "EUR")
 	for _, amount := range []string{"20.00", "30.00", "0.01"} {
 		rf, err := c.Refund(ctx, db, backoffice.RefundRequest{Amount: story.Amount(amount), Currency: "EUR"})

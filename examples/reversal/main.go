@@ -6,31 +6,15 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"os"
 
 	"github.com/c81406b6/backoffice"
 	"github.com/c81406b6/backoffice/backofficetest"
 	"github.com/c81406b6/backoffice/examples/internal/story"
 )
 
-func main() {
-	if err := run(context.Background()); err != nil {
-		fmt.Fprintln(os.Stderr, "reversal:", err)
-		os.Exit(1)
-	}
-}
+func main() { story.Run("reversal", run) }
 
-func run(ctx context.Context) error {
-	srv := backofficetest.NewServer()
-	defer srv.Close()
-	c, err := backoffice.NewClient(srv.BearerCredentials(), backoffice.WithBaseURL(srv.URL))
-	if err != nil {
-		return err
-	}
-	t := story.NewTable(os.Stdout)
-	defer t.Flush()
-
+func run(ctx context.Context, srv *backofficetest.Server, c *backoffice.Client, t *story.Table) error {
 	pa := srv.Preauthorize(story.Amount("75.00"), "EUR")
 	rv, err := c.Reverse(ctx, pa, backoffice.ReversalRequest{})
 	t.Row("RV  full reversal", pa, rv, err)

@@ -11,10 +11,12 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/c81406b6/backoffice"
+	"github.com/c81406b6/backoffice/backofficetest"
 	"github.com/shopspring/decimal"
 )
 
@@ -134,4 +136,22 @@ func short(id string) string {
 		return id
 	}
 	return id[:8] + "…" + id[len(id)-4:]
+}
+
+// Run is the main of every one-operation example: it starts the embedded
+// fake gateway, gives story a bearer client on it and a table, and exits 1
+// with the error if story fails.
+func Run(name string, story func(ctx context.Context, srv *backofficetest.Server, c *backoffice.Client, t *Table) error) {
+	srv := backofficetest.NewServer()
+	c, err := backoffice.NewClient(srv.BearerCredentials(), backoffice.WithBaseURL(srv.URL))
+	if err == nil {
+		t := NewTable(os.Stdout)
+		err = story(context.Background(), srv, c, t)
+		t.Flush()
+	}
+	srv.Close()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, name+":", err)
+		os.Exit(1)
+	}
 }
