@@ -1,6 +1,7 @@
 package backoffice
 
 import (
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"strconv"
@@ -31,6 +32,14 @@ func (c Card) GoString() string { return "backoffice." + c.String() }
 
 // Format redacts for every verb, %+v and %#v included.
 func (c Card) Format(f fmt.State, verb rune) { formatRedacted(f, verb, c) }
+
+// MarshalJSON redacts, so that a Card inside another value (a CreditRequest
+// logged by slog's JSON handler, say) never shows its number or CVV. Cards
+// go to the gateway form-encoded, never through this method.
+func (c Card) MarshalJSON() ([]byte, error) {
+	return json.Marshal(map[string]string{"number": maskPAN(c.Number), "holder": c.Holder,
+		"expiryMonth": c.ExpiryMonth, "expiryYear": c.ExpiryYear})
+}
 
 // LogValue redacts for log/slog.
 func (c Card) LogValue() slog.Value {

@@ -1,6 +1,7 @@
 package backoffice
 
 import (
+	"encoding/json"
 	"fmt"
 	"log/slog"
 )
@@ -51,6 +52,11 @@ func (c BearerCredentials) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("entity_id", c.EntityID), slog.String("access_token", maskAll(c.AccessToken)))
 }
 
+// MarshalJSON redacts the access token.
+func (c BearerCredentials) MarshalJSON() ([]byte, error) {
+	return json.Marshal(map[string]string{"entityId": c.EntityID, "accessToken": maskAll(c.AccessToken)})
+}
+
 // ChecksumCredentials authenticate to the transactionServices API: every
 // request carries MemberID and an MD5 checksum computed with SecureKey (see
 // Checksum). The secure key itself is never sent, printed or logged.
@@ -75,6 +81,11 @@ func (c ChecksumCredentials) Format(f fmt.State, verb rune) { formatRedacted(f, 
 // LogValue redacts for log/slog.
 func (c ChecksumCredentials) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("member_id", c.MemberID), slog.String("secure_key", maskAll(c.SecureKey)))
+}
+
+// MarshalJSON redacts the secure key.
+func (c ChecksumCredentials) MarshalJSON() ([]byte, error) {
+	return json.Marshal(map[string]string{"memberId": c.MemberID, "secureKey": maskAll(c.SecureKey)})
 }
 
 // formatRedacted prints a value's redacted String or GoString whatever verb

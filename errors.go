@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // ErrUnsupported reports an operation that the credentials' gateway variant
@@ -40,22 +41,26 @@ func (e *ResultError) Error() string {
 	fmt.Fprintf(&b, "backoffice: gateway refused (HTTP %d): %s", e.StatusCode, e.Result.Code)
 	if d := e.Result.Description; d != "" {
 		b.WriteString(" ")
-		b.WriteString(d)
+		b.WriteString(truncate(d, 256))
 	}
-	for i, pe := range e.Result.ParameterErrors {
+	pes := e.Result.ParameterErrors
+	for i, pe := range pes[:min(len(pes), maxParameterErrorsShown)] {
 		if i == 0 {
 			b.WriteString(" (")
 		} else {
 			b.WriteString("; ")
 		}
-		b.WriteString(pe.Name)
+		b.WriteString(truncate(pe.Name, 64))
 		if pe.Message != "" {
 			b.WriteString(": ")
-			b.WriteString(pe.Message)
+			b.WriteString(truncate(pe.Message, 160))
 		}
-		if i == len(e.Result.ParameterErrors)-1 {
-			b.WriteString(")")
-		}
+	}
+	if n := len(pes) - maxParameterErrorsShown; n > 0 {
+		fmt.Fprintf(&b, "; and %d more", n)
+	}
+	if len(pes) > 0 {
+		b.WriteString(")")
 	}
 	return b.String()
 }
@@ -120,6 +125,21 @@ type RefundWindowError struct {
 func (e *RefundWindowError) Error() string {
 	return fmt.Sprintf("backoffice: refund window for %s closed on %s; return the money with a stand-alone credit (Client.Credit) instead",
 		e.Country, e.Deadline.Format("2006-01-02"))
+}
+
+// maxParameterErrorsShown keeps an error message readable whatever a
+// gateway sends; ResultError.Result keeps them all.
+const maxParameterErrorsShown = 5
+
+// truncate shortens s to at most n bytes on a rune boundary.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }
 
 func invalid(field, format string, args ...any) error {

@@ -378,3 +378,35 @@ func TestNonGatewayClientErrorIsDefinitive(t *testing.T) {
 	assert.Equal(t, 1, posts)
 	assert.Equal(t, 0, gets, "a 4xx page proves the request was refused before booking")
 }
+
+// A throttled attempt followed by an ambiguous one: the second must be
+// reconciled on its own merits, never resent because the first was
+// throttled. (Found by TestChaos: the throttling answer outlived its
+// attempt and a booked-but-garbled answer was resent.)
+func TestDecisionThrottledThenAmbiguousIsReconciledNotResent(t *testing.T) {
+	t.Parallel()
+	for name, second := range map[string]func(http.ResponseWriter){
+		"5xx":       func(w http.ResponseWriter) { htmlError(w, 503) },
+		"truncated": func(w http.ResponseWriter) { writeJSON(w, 200, refundOK[:40]) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			s := newScript(t, func(n int, w http.ResponseWriter, _ *http.Request) {
+				switch n {
+				case 1:
+					writeJSON(w, 400, `{"result":{"code":"800.700.100","description":"busy"}}`)
+				case 2:
+					second(w)
+				default:
+					writeJSON(w, 200, refundOK)
+				}
+			}, found(refundOK))
+			p, err := refund(s.client(t))
+			require.NoError(t, err)
+			assert.Equal(t, "rf1", p.ID)
+			posts, gets := s.counts()
+			assert.Equal(t, 2, posts, "throttled once, then the ambiguous attempt is looked up, not resent")
+			assert.Equal(t, 1, gets)
+		})
+	}
+}

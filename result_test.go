@@ -519,7 +519,7 @@ func TestCategoryMalformed(t *testing.T) {
 	} {
 		t.Run(strconv.Quote(string(code)), func(t *testing.T) {
 			t.Parallel()
-			assert.NotPanics(t, func() { code.Category() })
+			assert.NotPanics(t, func() { _ = code.Category() })
 			assert.Equal(t, CategoryUnknown, code.Category())
 			assert.False(t, code.IsSuccessful())
 			assert.False(t, code.NeedsReview())

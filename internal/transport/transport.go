@@ -177,6 +177,10 @@ func definitiveStatus(s int) bool {
 func (t *Transport) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	ex := ctx.Value(exchangeKey{}).(*Exchange)
 	ex.Attempts++
+	// Everything but the counters describes this attempt only: a stale
+	// answer of the previous one (a throttling, say) must never decide
+	// about this one.
+	ex.Status, ex.ContentType, ex.Body, ex.Answer, ex.BadBody = 0, "", nil, nil, ""
 	var retry bool
 	if err != nil {
 		ex.Err, ex.Sent = err, ex.sent.Load()
@@ -294,6 +298,8 @@ func describeDecodeError(err error) string {
 	switch {
 	case errors.Is(err, wire.ErrNotResult):
 		return "JSON without a result code"
+	case errors.Is(err, wire.ErrInvalidUTF8):
+		return "invalid UTF-8"
 	case errors.As(err, &syn) && strings.HasPrefix(syn.Error(), "unexpected end"):
 		return "truncated JSON"
 	case errors.As(err, &syn):

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Payment is one payment object of either variant. The checksum variant names
@@ -36,9 +37,9 @@ type Payment struct {
 	TransactionDate       string  `json:"transactionDate"` // checksum list records
 
 	// The records of a list answer. The bearer variant names them payments;
-	// the checksum variant's transaction list is unverified, so the spellings
-	// seen in its integrations are all accepted, as an array or as an object
-	// keyed by position.
+	// the checksum variant's transaction list is unverified, so the field
+	// names seen in its integrations are all accepted, holding an array or
+	// an object keyed by position.
 	Payments        json.RawMessage `json:"payments"`
 	Transactions    json.RawMessage `json:"transactions"`
 	Transaction     json.RawMessage `json:"transaction"`
@@ -72,19 +73,19 @@ type Card struct {
 // an answer of the gateway (a proxy's or load balancer's JSON, say).
 var ErrNotResult = errors.New("JSON body has no result code")
 
-// Decode decodes body, which must be a JSON object with a result code. A
-// top-level array, as a transaction list may come, is accepted as the list
-// of records of an answer with no result of its own.
+// ErrInvalidUTF8 reports a body whose strings are not valid UTF-8: the
+// standard decoder would quietly replace the bytes, changing what the
+// gateway said.
+var ErrInvalidUTF8 = errors.New("body is not valid UTF-8")
+
+// Decode decodes body, which must be a JSON object carrying a result code:
+// anything else (an array, null, an object without result) is not an answer
+// of the gateway, whatever the HTTP status.
 func Decode(body []byte) (*Payment, error) {
-	var p Payment
-	b := bytes.TrimLeft(body, " \t\r\n")
-	if len(b) > 0 && b[0] == '[' {
-		if !json.Valid(b) {
-			return nil, json.Unmarshal(b, new(any))
-		}
-		p.Transactions = b
-		return &p, nil
+	if !utf8.Valid(body) {
+		return nil, ErrInvalidUTF8
 	}
+	var p Payment
 	if err := json.Unmarshal(body, &p); err != nil {
 		return nil, err
 	}

@@ -1,0 +1,86 @@
+package backofficetest
+
+import "github.com/c81406b6/backoffice"
+
+// The bearer-variant result codes the fake answers with, each chosen from
+// the gateway's published list (../shared/reference/opp-resultcodes.json)
+// for the rule it reports. The package documentation maps rules to codes.
+const (
+	codeTestSuccess  backoffice.ResultCode = "000.100.110" // every booking: the fake is a test system
+	codeQuerySuccess backoffice.ResultCode = "000.000.100"
+
+	codeInvalidParameter backoffice.ResultCode = "200.300.404"
+	codeAuthentication   backoffice.ResultCode = "800.900.300"
+	codeNotFound         backoffice.ResultCode = "700.400.580" // queries that find nothing
+
+	codeUnknownReference  backoffice.ResultCode = "700.100.100"
+	codeAmountTooLarge    backoffice.ResultCode = "700.100.300" // CB or CR above the amount it disputes
+	codeCurrencyMismatch  backoffice.ResultCode = "700.100.500"
+	codeInappropriateType backoffice.ResultCode = "700.100.700" // RB on anything but a DB
+	codeReferenceRefused  backoffice.ResultCode = "700.300.200" // referencing a refused attempt
+	codeChargedBack       backoffice.ResultCode = "700.300.600" // RF or RV while a CB stands
+
+	codeCannotCapture      backoffice.ResultCode = "700.400.100"
+	codeCannotRefund       backoffice.ResultCode = "700.400.200"
+	codeCannotReverse      backoffice.ResultCode = "700.400.300"
+	codeCannotChargeback   backoffice.ResultCode = "700.400.400"
+	codeChargebackInternal backoffice.ResultCode = "700.400.402"
+	codeCRRepeated         backoffice.ResultCode = "700.400.410"
+	codeCRWorkflow         backoffice.ResultCode = "700.400.420"
+	codeCaptureWorkflow    backoffice.ResultCode = "700.400.510"
+	codeRefundWorkflow     backoffice.ResultCode = "700.400.520"
+	codeReversalWorkflow   backoffice.ResultCode = "700.400.530"
+	codeChargebackWorkflow backoffice.ResultCode = "700.400.550"
+
+	codeInvalidCard         backoffice.ResultCode = "100.100.101" // Luhn check failed
+	codeCardExpired         backoffice.ResultCode = "100.100.303"
+	codeRegistrationLength  backoffice.ResultCode = "100.150.101"
+	codeRegistrationUnknown backoffice.ResultCode = "100.150.200"
+
+	codeThrottled   backoffice.ResultCode = "800.120.100"
+	codeSessionBusy backoffice.ResultCode = "800.700.100"
+	codeUncertain   backoffice.ResultCode = "900.100.300"
+)
+
+// catalogueText is the published description of every code above. It is
+// used while backoffice.ResultCode.Description, the SDK's own catalogue,
+// does not know a code, so answers always carry the gateway's wording.
+var catalogueText = map[backoffice.ResultCode]string{
+	codeTestSuccess:         "Request successfully processed in 'Merchant in Integrator Test Mode'",
+	codeQuerySuccess:        "successful request",
+	codeInvalidParameter:    "invalid or missing parameter",
+	codeAuthentication:      "invalid authentication information",
+	codeNotFound:            "cannot find transaction",
+	codeUnknownReference:    "reference id not existing",
+	codeAmountTooLarge:      "invalid amount (probably too large)",
+	codeCurrencyMismatch:    "referenced payment currency does not match with requested payment currency",
+	codeInappropriateType:   "referenced transaction is of inappropriate type",
+	codeReferenceRefused:    "referenced tx was rejected",
+	codeChargedBack:         "referenced tx can not be refunded or reversed (was chargebacked)",
+	codeCannotCapture:       "cannot capture (PA value exceeded, PA reverted or invalid workflow?)",
+	codeCannotRefund:        "cannot refund (refund volume exceeded or tx reversed or invalid workflow?)",
+	codeCannotReverse:       "cannot reverse (already refunded|reversed, invalid workflow or amount exceeded)",
+	codeCannotChargeback:    "cannot chargeback (already chargebacked or invalid workflow?)",
+	codeChargebackInternal:  "chargeback can only be generated internally by the payment system",
+	codeCRRepeated:          "cannot reversal chargeback (chargeback is already reversaled or invalid workflow?)",
+	codeCRWorkflow:          "cannot reversal chargeback (no chargeback existing or invalid workflow?)",
+	codeCaptureWorkflow:     "capture needs at least one successful transaction of type (PA)",
+	codeRefundWorkflow:      "refund needs at least one successful transaction of type (CP or DB or RB or RC)",
+	codeReversalWorkflow:    "reversal needs at least one successful transaction of type (CP or DB or RB or PA)",
+	codeChargebackWorkflow:  "chargeback needs at least one successful transaction of type (CP or DB or RB)",
+	codeInvalidCard:         "invalid creditcard, bank account number or bank name",
+	codeCardExpired:         "card expired",
+	codeRegistrationLength:  "invalid length for specified registration id (must be 32 chars)",
+	codeRegistrationUnknown: "registration does not exist",
+	codeThrottled:           "Rejected by Throttling.",
+	codeSessionBusy:         "transaction for the same session is currently being processed, please try again later.",
+	codeUncertain:           "timeout, uncertain result",
+}
+
+// describe returns the description answers carry for c.
+func describe(c backoffice.ResultCode) string {
+	if d := c.Description(); d != "" {
+		return d
+	}
+	return catalogueText[c]
+}

@@ -1,0 +1,69 @@
+package backofficetest
+
+import (
+	"io"
+	"log"
+	"net/http"
+	"net/http/httptest"
+	"time"
+
+	"github.com/c81406b6/backoffice"
+)
+
+// Server is a fake payment gateway listening on a loopback address. It
+// speaks both gateway variants over one shared ledger and is safe for
+// concurrent use.
+type Server struct {
+	// URL is the base URL, for example "http://127.0.0.1:41234", with no
+	// trailing slash. Pass it to backoffice.WithBaseURL.
+	URL string
+
+	ts       *httptest.Server
+	now      func() time.Time
+	echoCard bool
+	bearer   backoffice.BearerCredentials
+	checksum backoffice.ChecksumCredentials
+	ledger   *ledger
+	gate     *gate
+}
+
+// NewServer starts and returns a Server configured by opts. The caller
+// should Close it when done, typically with t.Cleanup(srv.Close). Like
+// httptest.NewServer, it panics only if it cannot listen.
+func NewServer(opts ...Option) *Server {
+	cfg := newConfig(opts)
+	s := &Server{
+		now:      cfg.now,
+		echoCard: cfg.echoCardValues,
+		bearer:   backoffice.BearerCredentials{AccessToken: newToken(), EntityID: newID()},
+		checksum: backoffice.ChecksumCredentials{MemberID: newDigits(5), SecureKey: newID()},
+		ledger: newLedger(rules{
+			multipleCaptures:        cfg.multipleCaptures,
+			internalChargebacksOnly: cfg.internalChargebacksOnly,
+		}),
+		gate: newGate(),
+	}
+	s.ts = httptest.NewUnstartedServer(http.HandlerFunc(s.handle))
+	// Dropped connections and aborted handlers are what the fake is for:
+	// net/http must not log them, and nothing here may print.
+	s.ts.Config.ErrorLog = log.New(io.Discard, "", 0)
+	s.ts.Start()
+	s.URL = s.ts.URL
+	return s
+}
+
+// Close shuts the server down and blocks until every outstanding request
+// has finished, as httptest.Server.Close does.
+func (s *Server) Close() { s.ts.Close() }
+
+// Client returns an HTTP client configured for the server. Any other
+// client works too: the server is plain HTTP on loopback.
+func (s *Server) Client() *http.Client { return s.ts.Client() }
+
+// BearerCredentials returns the only access token and entity id the
+// server's bearer variant accepts. They are random per Server.
+func (s *Server) BearerCredentials() backoffice.BearerCredentials { return s.bearer }
+
+// ChecksumCredentials returns the only member id and secure key the
+// server's checksum variant accepts. They are random per Server.
+func (s *Server) ChecksumCredentials() backoffice.ChecksumCredentials { return s.checksum }
