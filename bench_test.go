@@ -8,6 +8,7 @@ package backoffice_test
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -127,10 +128,15 @@ type rawClient struct {
 	seq      atomic.Uint64
 }
 
-func newRawClient(base string) *rawClient {
+// newRawClient returns the hand-written client for the server at base;
+// tlsConf, when not nil, is its TLS configuration (trusting a test server).
+func newRawClient(base string, tlsConf *tls.Config) *rawClient {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConns = 256
 	tr.MaxIdleConnsPerHost = 64
+	if tlsConf != nil {
+		tr.TLSClientConfig = tlsConf.Clone()
+	}
 	return &rawClient{
 		hc:       &http.Client{Timeout: 60 * time.Second, Transport: tr},
 		base:     base,
@@ -190,8 +196,8 @@ type captureFunc struct {
 	close func()
 }
 
-func rawCapture(base string) captureFunc {
-	c := newRawClient(base)
+func rawCapture(base string, tlsConf *tls.Config) captureFunc {
+	c := newRawClient(base, tlsConf)
 	return captureFunc{
 		do: func(ctx context.Context) error {
 			_, err := c.capture(ctx, benchPaymentID, benchAmount, "BRL")
@@ -225,20 +231,29 @@ func sdkCapture(tb testing.TB, base string, hc *http.Client) captureFunc {
 	}
 }
 
-// impls are the clients compared, in benchstat's column order: the first
-// is the baseline the others are measured against.
-func impls(tb testing.TB, base string) []struct {
+type impl struct {
 	name string
 	new  func() captureFunc
-} {
-	return []struct {
-		name string
-		new  func() captureFunc
-	}{
-		{"raw", func() captureFunc { return rawCapture(base) }},
-		{"sdk", func() captureFunc { return sdkCapture(tb, base, nil) }},
-		{"sdk-rawtransport", func() captureFunc { return sdkCapture(tb, base, newRawClient(base).hc) }},
+}
+
+// impls are the clients compared against srv, in benchstat's column order:
+// the first is the baseline the others are measured against. Over TLS the
+// SDK's default transport cannot trust the test server's certificate, so
+// there it is measured through the hand-written client's transport only.
+func impls(tb testing.TB, srv *httptest.Server) []impl {
+	var tlsConf *tls.Config
+	if srv.TLS != nil {
+		tlsConf = srv.Client().Transport.(*http.Transport).TLSClientConfig
 	}
+	list := []impl{
+		{"raw", func() captureFunc { return rawCapture(srv.URL, tlsConf) }},
+		{"sdk", func() captureFunc { return sdkCapture(tb, srv.URL, nil) }},
+		{"sdk-rawtransport", func() captureFunc { return sdkCapture(tb, srv.URL, newRawClient(srv.URL, tlsConf).hc) }},
+	}
+	if tlsConf != nil {
+		list = append(list[:1], list[2])
+	}
+	return list
 }
 
 // warm makes n concurrent captures, so that the client holds the
@@ -309,8 +324,21 @@ func runConcurrently(b *testing.B, n int, f captureFunc) {
 // starts parallelism×GOMAXPROCS goroutines, so this is 64 goroutines on a
 // machine with a power-of-two core count up to 64.
 func BenchmarkCapture(b *testing.B) {
-	srv := captureServer(b)
-	for _, impl := range impls(b, srv.URL) {
+	benchmarkCapture(b, captureServer(b))
+}
+
+// BenchmarkCaptureH2 is BenchmarkCapture over TLS and HTTP/2, what a
+// gateway reached over https negotiates with either client.
+func BenchmarkCaptureH2(b *testing.B) {
+	srv := httptest.NewUnstartedServer(captureHandler(b))
+	srv.EnableHTTP2 = true
+	srv.StartTLS()
+	b.Cleanup(srv.Close)
+	benchmarkCapture(b, srv)
+}
+
+func benchmarkCapture(b *testing.B, srv *httptest.Server) {
+	for _, impl := range impls(b, srv) {
 		serial := impl.new()
 		b.Run("impl="+impl.name+"/run=serial", func(b *testing.B) {
 			runConcurrently(b, 1, serial)
@@ -342,7 +370,7 @@ func BenchmarkCapture(b *testing.B) {
 // capture from 1 to 128 goroutines, raw against the SDK's default transport.
 func BenchmarkConcurrency(b *testing.B) {
 	srv := captureServer(b)
-	for _, impl := range impls(b, srv.URL)[:2] {
+	for _, impl := range impls(b, srv)[:2] {
 		for _, n := range []int{1, 2, 4, 8, 16, 32, 64, 128} {
 			f := impl.new()
 			b.Run(fmt.Sprintf("impl=%s/conc=%d", impl.name, n), func(b *testing.B) {
