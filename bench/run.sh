@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Runs the benchmarks BENCHMARKS.md reports, then benchstat and the chart.
 #
-# ROUNDS (default 10, at least 6) counts of each benchmark with -benchmem,
-# as -count=10 would give, but taken as rounds of -count=1: go test -count
+# ROUNDS (default 8, at least 6) counts of each benchmark with -benchmem,
+# as -count=8 would give, but taken as rounds of -count=1: go test -count
 # runs all the counts of one benchmark back to back, so a change in the
 # machine's load would land on raw or on the SDK alone; in rounds it lands
 # on both. BenchmarkConcurrency, which only feeds the chart (medians), runs
-# in the first CHART_ROUNDS (default 3) rounds.
+# in the first CHART_ROUNDS (default 3) rounds, at -benchtime 0.5s.
 #
 # Output: results/*.txt (raw go test output), results/*.benchstat, and
 # concurrency.png. Run from anywhere; it takes about 8 minutes on 2 cores.
@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 BENCHSTAT=golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
-ROUNDS=${ROUNDS:-10}
+ROUNDS=${ROUNDS:-8}
 CHART_ROUNDS=${CHART_ROUNDS:-3}
 
 mkdir -p bin results
@@ -37,14 +37,14 @@ bench() {
 
 rm -f results/{capture,micro,refunds,concurrency}.txt
 for i in $(seq "$ROUNDS"); do
-	echo "round $i of $ROUNDS" >&2
+	echo "round $i of $ROUNDS (${SECONDS}s)" >&2
 	bench .. backoffice.test capture -test.bench '^(BenchmarkCapture|BenchmarkCaptureH2)$'
 	bench .. backoffice.test micro -test.bench '^(BenchmarkClassify|BenchmarkChecksum|BenchmarkDecodePayment)$'
 	bench ../internal/form form.test micro -test.bench '^BenchmarkEncode$'
 	bench ../internal/transport transport.test micro -test.bench '^(BenchmarkDo|BenchmarkContentTypeProblem)$'
 	bench .. backoffice.test refunds -test.bench '^BenchmarkRefunds10k$' -test.benchtime 1x
 	if [ "$i" -le "$CHART_ROUNDS" ]; then
-		bench .. backoffice.test concurrency -test.bench '^BenchmarkConcurrency$'
+		bench .. backoffice.test concurrency -test.bench '^BenchmarkConcurrency$' -test.benchtime 0.5s
 	fi
 done
 
