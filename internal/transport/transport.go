@@ -2,8 +2,8 @@
 // a retry policy that knows whether the request can move money.
 //
 // The rule it enforces: a money-moving request is sent again only when the
-// previous attempt provably did not reach the gateway (its body was never
-// read by the HTTP transport) or the gateway answered that it refused it
+// previous attempt provably did not reach the gateway (its request headers
+// were never written to a connection) or the gateway answered that it refused it
 // unbooked (throttling, "same session in process"). Everything else is
 // returned to the caller, who reconciles before deciding. Reads are retried
 // on any ambiguous failure.
@@ -19,6 +19,7 @@ import (
 	"math/rand/v2"
 	"mime"
 	"net/http"
+	"net/http/httptrace"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -86,7 +87,7 @@ type Exchange struct {
 	Attempts int // attempts made so far
 
 	// Of the last attempt:
-	Sent        bool          // the HTTP transport started reading the body
+	Sent        bool          // the HTTP transport wrote the request headers
 	Err         error         // transport error, or the context's
 	Status      int           // HTTP status, 0 if no answer
 	ContentType string        // of the answer
@@ -96,8 +97,9 @@ type Exchange struct {
 
 	req    *Request
 	sent   atomic.Bool
-	bodies int        // readers handed out by the current Do
-	first  sentReader // the first two of them; see body
+	trace  httptrace.ClientTrace // marks sent; see markSent
+	bodies int                   // readers handed out by the current Do
+	first  bytes.Reader          // the first two of them; see body
 }
 
 type exchangeKey struct{}
@@ -116,7 +118,11 @@ func (t *Transport) Do(ctx context.Context, r *Request, ex *Exchange) bool {
 		ex.bodies = 0
 		body = retryablehttp.ReaderFunc(ex.body)
 	}
-	req, err := retryablehttp.NewRequestWithContext(context.WithValue(ctx, exchangeKey{}, ex), r.Method, r.URL, body)
+	if ex.trace.WroteHeaders == nil {
+		ex.trace.WroteHeaders = ex.markSent
+	}
+	ctx = httptrace.WithClientTrace(context.WithValue(ctx, exchangeKey{}, ex), &ex.trace)
+	req, err := retryablehttp.NewRequestWithContext(ctx, r.Method, r.URL, body)
 	if err != nil {
 		ex.Err = err
 		return true
@@ -133,21 +139,30 @@ func (t *Transport) Do(ctx context.Context, r *Request, ex *Exchange) bool {
 	return true
 }
 
-// body returns a reader of the request body that marks ex as sent when
-// read. go-retryablehttp asks for one to learn the length (never reading
-// it), then one per attempt; net/http may ask again to rewind. Those two
-// first ones are ex's own reader, as nothing can be reading it yet; every
-// later one is new, because the write loop of an attempt that has ended may
-// still be reading its reader.
+// markSent records that an attempt's request headers were written. It is
+// the line between "never sent" (resend) and "maybe sent" (reconcile): no
+// gateway can book a request before its headers arrive, and the mark comes
+// when they are handed to the connection, possibly before they leave, so it
+// errs only towards "maybe sent". (net/http itself resends a request whose
+// write failed on a stale keep-alive connection before anything left, using
+// GetBody, which go-retryablehttp sets.)
+func (ex *Exchange) markSent() { ex.sent.Store(true) }
+
+// body returns a reader of the request body. go-retryablehttp asks for one
+// to learn the length (never reading it), then one per attempt; net/http
+// may ask again to rewind. Those two first ones are ex's own reader, as
+// nothing can be reading it yet; every later one is new, because the write
+// loop of an attempt that has ended may still be reading its reader. It is
+// a plain *bytes.Reader so that net/http knows it is in memory and writes
+// headers and body in one go.
 func (ex *Exchange) body() (io.Reader, error) {
 	ex.bodies++
-	sr := &ex.first
+	r := &ex.first
 	if ex.bodies > 2 || ex.Attempts > 0 {
-		sr = new(sentReader)
+		r = new(bytes.Reader)
 	}
-	sr.sent = &ex.sent
-	sr.r.Reset(ex.req.Body)
-	return sr, nil
+	r.Reset(ex.req.Body)
+	return r, nil
 }
 
 func (ex *Exchange) reset() {
@@ -345,27 +360,6 @@ func retryAfter(v string) (time.Duration, bool) {
 	}
 	return 0, false
 }
-
-// sentReader marks the attempt as sent as soon as the HTTP transport reads
-// the body: the headers are written by then, and without the body no
-// gateway can book anything. The mark is conservative, never optimistic.
-// It deliberately has no WriteTo, so every byte goes through Read.
-type sentReader struct {
-	r    bytes.Reader
-	sent *atomic.Bool
-}
-
-func (s *sentReader) Read(p []byte) (int, error) {
-	s.sent.Store(true)
-	return s.r.Read(p)
-}
-
-// Len lets go-retryablehttp set Content-Length.
-func (s *sentReader) Len() int { return s.r.Len() }
-
-// Close does nothing; having it spares go-retryablehttp wrapping every
-// attempt's reader in io.NopCloser.
-func (s *sentReader) Close() error { return nil }
 
 // RateLimited returns a RoundTripper that waits for lim before every
 // attempt. A wait cut short by the context fails the attempt before
