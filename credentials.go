@@ -19,6 +19,7 @@ const (
 	variantChecksum
 )
 
+// String names the variant for logs.
 func (v variant) String() string {
 	if v == variantChecksum {
 		return "checksum"

@@ -22,6 +22,7 @@ type ValidationError struct {
 	Message string
 }
 
+// Error names the field and what is wrong with it.
 func (e *ValidationError) Error() string {
 	return "backoffice: invalid " + e.Field + ": " + e.Message
 }
@@ -36,6 +37,8 @@ type ResultError struct {
 	Payment    *Payment // the whole answer, when the body was a payment
 }
 
+// Error gives the status, the result code and description, and at most
+// five parameter errors (names and messages, never their values).
 func (e *ResultError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "backoffice: gateway refused (HTTP %d): %s", e.StatusCode, e.Result.Code)
@@ -76,10 +79,12 @@ type UncertainError struct {
 	Err                   error // the last failure seen
 }
 
+// Error names the merchantTransactionId to reconcile by.
 func (e *UncertainError) Error() string {
 	return fmt.Sprintf("backoffice: outcome unknown for merchantTransactionId %q: %v", e.MerchantTransactionID, e.Err)
 }
 
+// Unwrap returns the last failure, so errors.Is(err, context.DeadlineExceeded) works.
 func (e *UncertainError) Unwrap() error { return e.Err }
 
 // HTTPError reports an answer that is not a gateway result: an HTML page from
@@ -94,6 +99,7 @@ type HTTPError struct {
 	Reason      string // what was wrong with the body, never the body itself
 }
 
+// Error names the HTTP status, the content type and what was wrong.
 func (e *HTTPError) Error() string {
 	ct := e.ContentType
 	if ct == "" {
@@ -110,8 +116,10 @@ type NotSentError struct {
 	Err error
 }
 
+// Error says the request was not sent, and why.
 func (e *NotSentError) Error() string { return "backoffice: request not sent: " + e.Err.Error() }
 
+// Unwrap returns the cause, such as a dial error or the context's error.
 func (e *NotSentError) Unwrap() error { return e.Err }
 
 // RefundWindowError reports a Refund refused before sending because the
@@ -122,6 +130,7 @@ type RefundWindowError struct {
 	Deadline time.Time
 }
 
+// Error gives the deadline and points to Credit.
 func (e *RefundWindowError) Error() string {
 	return fmt.Sprintf("backoffice: refund window for %s closed on %s; return the money with a stand-alone credit (Client.Credit) instead",
 		e.Country, e.Deadline.Format("2006-01-02"))

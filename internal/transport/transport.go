@@ -373,6 +373,7 @@ type limited struct {
 	lim  *rate.Limiter
 }
 
+// RoundTrip waits for the limiter, then sends.
 func (l *limited) RoundTrip(r *http.Request) (*http.Response, error) {
 	if err := l.lim.Wait(r.Context()); err != nil {
 		if r.Body != nil {
