@@ -7,7 +7,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/c81406b6/backoffice"
 	"github.com/c81406b6/backoffice/backofficetest"
@@ -34,25 +33,12 @@ func TestChaos(t *testing.T) {
 	srv := backofficetest.NewServer(backofficetest.WithMultipleCaptures(true))
 	defer srv.Close()
 
-	faultPlan := []backofficetest.Fault{
-		{Kind: backofficetest.FaultLatency, Latency: 3 * time.Millisecond},
-		{Kind: backofficetest.FaultServerError},
-		{Kind: backofficetest.FaultThrottle},
-		{Kind: backofficetest.FaultSessionBusy},
-		{Kind: backofficetest.FaultDropBeforeBooking},
-		{Kind: backofficetest.FaultDropAfterBooking},
-		{Kind: backofficetest.FaultMalformedJSON, Booked: true},
-		{Kind: backofficetest.FaultMalformedJSON},
-		{Kind: backofficetest.FaultTruncatedJSON, Booked: true},
-		{Kind: backofficetest.FaultUncertain, Booked: true},
-		{Kind: backofficetest.FaultUncertain},
-	}
 	rng := rand.New(rand.NewPCG(chaosSeed, 0))
 	var requests int
 	srv.InjectFaultFunc(func(backofficetest.Op, int) (backofficetest.Fault, bool) {
 		requests++ // called one request at a time
 		if rng.Float64() < 0.25 {
-			return faultPlan[rng.IntN(len(faultPlan))], true
+			return faultKinds[rng.IntN(len(faultKinds))], true
 		}
 		return backofficetest.Fault{}, false
 	})
