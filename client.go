@@ -88,7 +88,7 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 		return nil, invalid("Credentials", "must be BearerCredentials or ChecksumCredentials")
 	}
 	c.base = strings.TrimRight(cfg.baseURL, "/")
-	c.tr = transport.New(httpClient(&cfg), transport.Policy(cfg.retry))
+	c.tr = transport.New(httpClient(&cfg), transport.Policy{MaxAttempts: cfg.retry.MaxAttempts, MinWait: cfg.retry.MinWait, MaxWait: cfg.retry.MaxWait})
 	c.tr.OnRetry = c.logRetry
 	c.postHdr, c.getHdr = c.headers(cfg.userAgent)
 

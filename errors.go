@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/shopspring/decimal"
 )
 
 // ErrUnsupported reports an operation that the credentials' gateway variant
@@ -69,22 +71,54 @@ func (e *ResultError) Error() string {
 }
 
 // UncertainError reports a money-moving request that was sent but whose
-// outcome could not be established: the answer was lost or garbled and the
-// look-ups by MerchantTransactionID that followed failed too, or the context
-// ended after sending. The gateway may or may not have booked it. Do not
-// send it again blindly: look MerchantTransactionID up later (Inquire,
-// QueryByMerchantTransactionID, TransactionList) and act on what was booked.
+// outcome could not be established: the answer was lost, garbled or cut off,
+// and no look-up could yet prove either a booking or its absence. The
+// gateway may or may not have booked it. Never send the same operation again
+// blindly: call Client.Resolve with it (now, or later from a stored copy) to
+// learn what became of it.
+//
+// It marshals to JSON and back without secrets, so a job can store it and
+// resolve it after a restart, from any Client with the same credentials.
+// Err is not marshalled.
 type UncertainError struct {
-	MerchantTransactionID string
-	Err                   error // the last failure seen
+	MerchantTransactionID string          `json:"merchantTransactionId"`
+	Operation             PaymentType     `json:"operation"`           // what the call was to create: RF, CP, ...
+	PaymentID             string          `json:"paymentId,omitempty"` // the payment it acted on; "" for a credit
+	Amount                decimal.Decimal `json:"amount"`              // zero for a full reversal
+	Currency              string          `json:"currency,omitempty"`
+	SentAt                time.Time       `json:"sentAt"` // when the last attempt was sent
+
+	// Err says why the outcome is unknown. Its chain never holds an error
+	// that means "nothing booked" (*ResultError, *HTTPError, *NotSentError,
+	// *ValidationError), so errors.As cannot mistake an uncertain call for
+	// a refusal.
+	Err error `json:"-"`
 }
 
-// Error names the merchantTransactionId to reconcile by.
+// Error names the operation, the payment and the merchantTransactionId to
+// resolve it by.
 func (e *UncertainError) Error() string {
-	return fmt.Sprintf("backoffice: outcome unknown for merchantTransactionId %q: %v", e.MerchantTransactionID, e.Err)
+	var b strings.Builder
+	b.WriteString("backoffice: outcome unknown for ")
+	if name := opNames[e.Operation]; name != "" {
+		b.WriteString(name)
+	} else {
+		b.WriteString("operation")
+	}
+	if e.PaymentID != "" {
+		b.WriteString(" of payment ")
+		b.WriteString(e.PaymentID)
+	}
+	fmt.Fprintf(&b, " (merchantTransactionId %q)", e.MerchantTransactionID)
+	if e.Err != nil {
+		b.WriteString(": ")
+		b.WriteString(e.Err.Error())
+	}
+	b.WriteString("; resolve it with Client.Resolve before acting")
+	return b.String()
 }
 
-// Unwrap returns the last failure, so errors.Is(err, context.DeadlineExceeded) works.
+// Unwrap returns the cause, so errors.Is(err, context.DeadlineExceeded) works.
 func (e *UncertainError) Unwrap() error { return e.Err }
 
 // HTTPError reports an answer that is not a gateway result: an HTML page from

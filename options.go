@@ -34,10 +34,36 @@ type RetryPolicy struct {
 	MaxAttempts int
 	MinWait     time.Duration
 	MaxWait     time.Duration
+
+	// SettleTime is how long after an attempt was sent the gateway can no
+	// longer book it: only a look-up made after SentAt+SettleTime can prove
+	// that an ambiguous attempt was not booked. Zero means
+	// DefaultSettleTime.
+	SettleTime time.Duration
+
+	// LookupInterval is the least time between two look-ups of one id
+	// (payment id or merchantTransactionId) that the SDK makes on its own:
+	// reconciliation, Resolve, and retries of a throttled read. Zero means
+	// DefaultLookupInterval.
+	LookupInterval time.Duration
 }
 
 // DefaultRetryPolicy is used when WithRetryPolicy is not given.
 var DefaultRetryPolicy = RetryPolicy{MaxAttempts: 3, MinWait: 200 * time.Millisecond, MaxWait: 5 * time.Second}
+
+// DefaultSettleTime is RetryPolicy.SettleTime's default: two minutes. The
+// gateway bounds its own processing (an acquirer that does not answer in
+// time is reported as 900.100.300, "timeout, uncertain result", rather than
+// booked later), but publishes no figure for it; two minutes is twice the
+// SDK's per-attempt timeout, so a request still being processed when the
+// SDK gave up on its answer has had as long again to land.
+const DefaultSettleTime = 2 * time.Minute
+
+// DefaultLookupInterval is RetryPolicy.LookupInterval's default: 30
+// seconds, because the gateway allows about two look-ups a minute per
+// payment id and per merchantTransactionId (GET /v1/query/{id} and GET
+// /v1/query?merchantTransactionId=) and refuses more with 800.120.100.
+const DefaultLookupInterval = 30 * time.Second
 
 // DefaultAttemptTimeout bounds one attempt when the HTTP client has no
 // timeout of its own.
