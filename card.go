@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"strconv"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Card is a card to credit (CreditRequest). Number and CVV are secrets: the
@@ -109,9 +111,14 @@ func allDigits(s string) bool {
 	return s != ""
 }
 
+// hasControl reports characters that no name or header value should hold:
+// controls (C0, C1 such as U+0085 NEXT LINE, DEL), invisible format
+// characters (U+200B ZERO WIDTH SPACE, U+FEFF) and the direction overrides
+// (U+202E) that make text read differently from what it holds, line and
+// paragraph separators, and invalid UTF-8.
 func hasControl(s string) bool {
 	for _, r := range s {
-		if r < 0x20 || r == 0x7f {
+		if r == utf8.RuneError || unicode.In(r, unicode.Cc, unicode.Cf, unicode.Zl, unicode.Zp) {
 			return true
 		}
 	}

@@ -15,7 +15,9 @@ import (
 	"time"
 
 	"github.com/c81406b6/backoffice/internal/form"
+	"github.com/c81406b6/backoffice/internal/pace"
 	"github.com/c81406b6/backoffice/internal/transport"
+	"github.com/shopspring/decimal"
 )
 
 // Version is this SDK's version; it is sent in the User-Agent.
@@ -42,6 +44,7 @@ type Client struct {
 	log      *slog.Logger
 	retry    RetryPolicy
 	now      func() time.Time
+	pace     pace.Pacer // spaces look-ups of one id
 
 	idPrefix string // random per Client, so generated ids never collide
 	idSeq    atomic.Uint64
@@ -60,7 +63,12 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 			return nil, err
 		}
 	}
-	c := &Client{testMode: cfg.testMode, log: cfg.logger, retry: cfg.retry, now: cfg.now}
+	retry, err := completePolicy(cfg.retry)
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{testMode: cfg.testMode, log: cfg.logger, retry: retry, now: cfg.now}
+	c.pace.Interval = retry.LookupInterval
 	switch cr := creds.(type) {
 	case BearerCredentials:
 		if err := checkSecret("Credentials.AccessToken", cr.AccessToken); err != nil {
@@ -88,7 +96,11 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 		return nil, invalid("Credentials", "must be BearerCredentials or ChecksumCredentials")
 	}
 	c.base = strings.TrimRight(cfg.baseURL, "/")
-	c.tr = transport.New(httpClient(&cfg), transport.Policy{MaxAttempts: cfg.retry.MaxAttempts, MinWait: cfg.retry.MinWait, MaxWait: cfg.retry.MaxWait})
+	if cfg.testMode != "" && c.base == LiveURL {
+		return nil, invalid("TestMode", "must not be set with LiveURL: live requests never carry testMode")
+	}
+	c.tr = transport.New(httpClient(&cfg), transport.Policy{MaxAttempts: retry.MaxAttempts, MinWait: retry.MinWait,
+		MaxWait: retry.MaxWait, LookupInterval: retry.LookupInterval})
 	c.tr.OnRetry = c.logRetry
 	c.postHdr, c.getHdr = c.headers(cfg.userAgent)
 
@@ -118,6 +130,21 @@ func (c *Client) Format(f fmt.State, verb rune) { fmt.Fprint(f, c.String()) }
 // LogValue describes the client to log/slog without its secrets.
 func (c *Client) LogValue() slog.Value { return slog.StringValue(c.String()) }
 
+// completePolicy fills in a policy's defaults and checks it, the default
+// policy included, which a program may have changed.
+func completePolicy(p RetryPolicy) (RetryPolicy, error) {
+	if p.MaxAttempts < 1 || p.MinWait < 0 || p.MaxWait < p.MinWait || p.SettleTime < 0 || p.LookupInterval < 0 {
+		return p, invalid("RetryPolicy", "needs MaxAttempts >= 1, 0 <= MinWait <= MaxWait, and SettleTime and LookupInterval >= 0")
+	}
+	if p.SettleTime == 0 {
+		p.SettleTime = DefaultSettleTime
+	}
+	if p.LookupInterval == 0 {
+		p.LookupInterval = DefaultLookupInterval
+	}
+	return p, nil
+}
+
 func checkSecret(field, v string) error {
 	if v == "" {
 		return invalid(field, "is required")
@@ -145,23 +172,24 @@ func httpClient(cfg *config) *http.Client {
 	if cfg.httpClient != nil {
 		hc = *cfg.httpClient
 	} else {
-		hc = http.Client{
-			Transport: defaultTransport(),
-			// A payment API does not redirect; following one would turn a
-			// POST into a GET somewhere else.
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-		}
+		hc = http.Client{Transport: defaultTransport()}
 	}
+	// Redirects are never followed, whoever's client it is: a 307 or 308
+	// would send a refund to another payment or a card to another host, and
+	// a 303 would turn a processed POST into a GET. The 3xx answer itself is
+	// judged instead.
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	if hc.Timeout == 0 {
 		hc.Timeout = cfg.attemptTimeout
 	}
-	if cfg.limiter != nil {
-		next := hc.Transport
-		if next == nil {
-			next = http.DefaultTransport
-		}
-		hc.Transport = transport.RateLimited(next, cfg.limiter)
+	next := hc.Transport
+	if next == nil {
+		next = http.DefaultTransport
 	}
+	if cfg.limiter != nil {
+		next = transport.RateLimited(next, cfg.limiter)
+	}
+	hc.Transport = transport.Tracked(next)
 	return &hc
 }
 
@@ -214,7 +242,15 @@ type call struct {
 	target string      // the payment it acts on
 	mtid   string      // the reconciliation key of a money-moving call
 	scrub  string      // a card number sent, masked out of whatever comes back
+	cvv    string      // a CVV sent, likewise
 	req    transport.Request
+
+	// What a money-moving call asked for: a record is this call's booking
+	// only when it matches exactly.
+	amount   decimal.Decimal
+	currency string
+	full     bool      // a full reversal: no amount or currency was sent
+	sentAt   time.Time // when its last attempt that may have been sent ended
 }
 
 // post prepares a form POST to path under the variant's root.
@@ -233,6 +269,9 @@ func (c *Client) read(ctx context.Context, cl *call) (*transport.Exchange, error
 	c.tr.Do(ctx, &cl.req, ex)
 	c.logAnswer(ctx, cl, ex)
 	if ex.Err != nil {
+		if !ex.Sent {
+			return ex, &NotSentError{Err: ex.Err}
+		}
 		return ex, fmt.Errorf("backoffice: %s: %w", cl.name, ex.Err)
 	}
 	if ex.Answer == nil {
@@ -246,36 +285,115 @@ func (c *Client) read(ctx context.Context, cl *call) (*transport.Exchange, error
 // ambiguous, and say plainly when the outcome is unknown.
 func (c *Client) move(ctx context.Context, cl *call) (*Payment, error) {
 	ex := &transport.Exchange{}
-	var cause error // why the last attempt was ambiguous
 	for {
-		if !c.tr.Do(ctx, &cl.req, ex) {
-			// Reconciliation proved the last attempt unbooked and no
-			// attempt is left: nothing was booked.
-			return nil, fmt.Errorf("backoffice: %s not booked after %d attempts (merchantTransactionId %q verified absent): %w",
-				cl.name, ex.Attempts, cl.mtid, cause)
-		}
+		c.tr.Do(ctx, &cl.req, ex)
 		c.logAnswer(ctx, cl, ex)
+		if ex.Sent {
+			cl.sentAt = ex.SentAt
+		}
+		var v verdict
 		switch {
 		case ex.Err != nil && !ex.Sent:
 			return nil, &NotSentError{Err: ex.Err}
 		case ex.Err != nil && ctx.Err() != nil:
-			return nil, c.uncertain(ctx, cl, ctx.Err())
-		case !ex.Ambiguous():
-			if ex.Answer == nil {
-				return nil, httpError(ex)
+			return nil, c.uncertain(ctx, cl, fmt.Errorf("%s sent, then %w", cl.name, ctx.Err()))
+		case ex.Err != nil:
+			v = verdict{cause: fmt.Errorf("%s sent, no answer: %w", cl.name, ex.Err)}
+		default:
+			v = c.judge(ex, cl)
+			if !v.ambiguous() {
+				return v.p, v.err
 			}
-			return c.settle(ex.Status, c.payment(ex.Answer, ex.Body, cl))
 		}
-		cause = attemptError(ex, cl)
-		p, found, err := c.reconcile(ctx, cl)
-		switch {
-		case err != nil:
-			return nil, c.uncertain(ctx, cl, fmt.Errorf("%w; then the look-up failed: %w", cause, err))
-		case found:
-			return c.settle(p.status, p.Payment)
+		l, why := c.reconcile(ctx, cl, v.booked, true)
+		switch l.state {
+		case stateFound:
+			return c.settle(l.status, l.p)
+		case stateAbsent:
+			if ex.Attempts >= c.retry.MaxAttempts {
+				return nil, fmt.Errorf("backoffice: %s not booked: each of its %d attempts was proven unbooked by a look-up after the settle time (merchantTransactionId %q): %w",
+					cl.name, ex.Attempts, cl.mtid, ErrNotBooked)
+			}
+			c.debug(ctx, "backoffice: proven not booked; sending again", cl, slog.Int("attempts", ex.Attempts))
+			cl.req.Resend = true
+			continue
 		}
-		c.debug(ctx, "backoffice: verified not booked; sending again", cl, slog.Int("attempts", ex.Attempts))
+		return nil, c.uncertain(ctx, cl, fmt.Errorf("%w; %w", v.cause, why))
 	}
+}
+
+// verdict is what an attempt's answer means: a final result (p, err), or
+// an ambiguous cause to reconcile.
+type verdict struct {
+	p      *Payment
+	err    error
+	cause  error // set when the outcome is ambiguous
+	booked bool  // the answer is evidence that an earlier attempt was booked
+}
+
+func (v verdict) ambiguous() bool { return v.cause != nil }
+
+// Codes that, answering a resend, say an earlier attempt of the same call
+// may have been booked after all: a duplicate, the same session still in
+// process, or nothing left to capture, refund or reverse.
+var bookedEvidence = map[ResultCode]bool{
+	CodeDuplicate: true, "200.200.106": true, CodeSessionBusy: true,
+	"700.400.100": true, "700.400.200": true, "700.400.300": true,
+}
+
+// codePartialFailure is "transaction partially failed, please reverse
+// manually due to failed automatic reversal": money may have moved.
+const codePartialFailure ResultCode = "000.400.030"
+
+// judge reads a money-moving attempt's answer.
+func (c *Client) judge(ex *transport.Exchange, cl *call) verdict {
+	if ex.Answer == nil {
+		if transport.Definitive(ex.Status) {
+			return verdict{err: httpError(ex)}
+		}
+		return verdict{cause: fmt.Errorf("%s sent, answered HTTP %d without a gateway result (%s)", cl.name, ex.Status, ex.BadBody)}
+	}
+	p := c.payment(ex.Answer, ex.Body, cl)
+	code := p.Result.Code
+	switch {
+	case code == CodeUncertain:
+		return verdict{cause: fmt.Errorf("%s sent, the gateway answered %s (%s)", cl.name, code, p.Result.Description)}
+	case code == codePartialFailure:
+		return verdict{err: c.uncertain(context.Background(), cl, fmt.Errorf("the gateway answered %s: partially failed and not reversed; money may have moved, reverse it manually", code))}
+	}
+	if why := c.misrouted(p, cl, ex.Answer.Amount != ""); why != "" {
+		return verdict{cause: fmt.Errorf("%s sent, the answer belongs to another request (%s)", cl.name, why)}
+	}
+	if cl.req.Resend && bookedEvidence[code] {
+		return verdict{cause: fmt.Errorf("%s sent again, the gateway answered %s (%s), so an earlier attempt may have been booked", cl.name, code, p.Result.Description), booked: true}
+	}
+	p, err := c.settle(ex.Status, p)
+	return verdict{p: p, err: err}
+}
+
+// misrouted says why an answer cannot be this call's, or "" when nothing
+// it states contradicts the request. Fields an answer leaves out prove
+// nothing. The checksum platform's answers name the original payment, not
+// the operation, so only the bearer variant's are compared.
+func (c *Client) misrouted(p *Payment, cl *call, statesAmount bool) string {
+	if c.variant != variantBearer {
+		return ""
+	}
+	switch {
+	case p.MerchantTransactionID != "" && p.MerchantTransactionID != cl.mtid:
+		return "merchantTransactionId " + strconv.Quote(p.MerchantTransactionID)
+	case p.PaymentType != "" && p.PaymentType != cl.op:
+		return "payment type " + string(p.PaymentType)
+	case p.ReferencedID != "" && cl.target != "" && p.ReferencedID != cl.target:
+		return "referenced payment " + p.ReferencedID
+	case cl.full:
+		return ""
+	case p.Currency != "" && !strings.EqualFold(p.Currency, cl.currency):
+		return "currency " + p.Currency
+	case statesAmount && !p.Amount.Equal(cl.amount):
+		return "amount " + p.Amount.String()
+	}
+	return ""
 }
 
 // settle turns a decoded answer into the operation's result.
@@ -286,24 +404,20 @@ func (c *Client) settle(status int, p *Payment) (*Payment, error) {
 	return nil, &ResultError{StatusCode: status, Result: p.Result, Payment: p}
 }
 
+// uncertain builds the *UncertainError of cl, logging it at warn level.
+// err must not wrap an error that means "nothing booked": callers pass
+// causes built by move and reconcile.
 func (c *Client) uncertain(ctx context.Context, cl *call, err error) error {
+	u := &UncertainError{MerchantTransactionID: cl.mtid, Operation: cl.op, PaymentID: cl.target,
+		Currency: cl.currency, SentAt: cl.sentAt, Err: err}
+	if !cl.full {
+		u.Amount = cl.amount
+	}
 	if c.log != nil {
 		c.log.LogAttrs(ctx, slog.LevelWarn, "backoffice: outcome unknown", slog.String("op", cl.name),
 			slog.String("payment_id", cl.target), slog.String("merchant_transaction_id", cl.mtid), slog.String("error", err.Error()))
 	}
-	return &UncertainError{MerchantTransactionID: cl.mtid, Err: err}
-}
-
-// attemptError describes an ambiguous attempt.
-func attemptError(ex *transport.Exchange, cl *call) error {
-	switch {
-	case ex.Err != nil:
-		return fmt.Errorf("%s sent, no answer: %w", cl.name, ex.Err)
-	case ex.Answer != nil:
-		return &ResultError{StatusCode: ex.Status, Result: Result{
-			Code: ResultCode(ex.Answer.Result.Code), Description: ex.Answer.Result.Description}}
-	}
-	return httpError(ex)
+	return u
 }
 
 func httpError(ex *transport.Exchange) error {

@@ -32,7 +32,8 @@ func (c *Client) Credit(ctx context.Context, r CreditRequest) (*Payment, error) 
 	if err := c.validateCredit(&r); err != nil {
 		return nil, err
 	}
-	cl := &call{name: opNames[PaymentTypeCredit], op: PaymentTypeCredit, mtid: c.mtidOrNew(r.MerchantTransactionID)}
+	cl := &call{name: opNames[PaymentTypeCredit], op: PaymentTypeCredit, mtid: c.mtidOrNew(r.MerchantTransactionID),
+		amount: r.Amount, currency: r.Currency}
 	var f form.Form
 	f.Add("entityId", c.bearer.EntityID)
 	f.Add("amount", formatAmount(r.Amount))
@@ -48,7 +49,7 @@ func (c *Client) Credit(ctx context.Context, r CreditRequest) (*Payment, error) 
 		f.Add("card.expiryMonth", r.Card.ExpiryMonth)
 		f.Add("card.expiryYear", r.Card.ExpiryYear)
 		f.Add("card.cvv", r.Card.CVV)
-		cl.scrub = r.Card.Number
+		cl.scrub, cl.cvv = r.Card.Number, r.Card.CVV
 	} else {
 		path = "/v1/registrations/" + r.RegistrationID + "/payments"
 	}

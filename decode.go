@@ -1,8 +1,6 @@
 package backoffice
 
 import (
-	"bytes"
-	"encoding/json"
 	"strings"
 	"time"
 
@@ -39,25 +37,27 @@ func (c *Client) payment(w *wire.Payment, raw []byte, cl *call) *Payment {
 		p.Card = &CardInfo{Bin: w.Card.Bin, Last4Digits: w.Card.Last4Digits, Holder: w.Card.Holder,
 			ExpiryMonth: w.Card.ExpiryMonth, ExpiryYear: w.Card.ExpiryYear}
 	}
-	var secrets []string
-	if cl != nil && cl.scrub != "" {
-		secrets = append(secrets, cl.scrub)
+	r := c.redactor(cl)
+	p.Descriptor = r.text(p.Descriptor)
+	for k, v := range p.ResultDetails {
+		if m := r.text(v); m != v {
+			p.ResultDetails[k] = m
+		}
 	}
-	if r := w.Result; r != nil {
-		p.Result = Result{Code: ResultCode(r.Code), Description: r.Description}
-		if len(r.ParameterErrors) > 0 {
-			p.Result.ParameterErrors = make([]ParameterError, len(r.ParameterErrors))
-			for i, pe := range r.ParameterErrors {
-				v := string(pe.Value)
-				if masked := maskParameter(pe.Name, v); masked != v {
-					secrets = append(secrets, v)
-					v = masked
+	if res := w.Result; res != nil {
+		p.Result = Result{Code: ResultCode(res.Code), Description: r.text(res.Description)}
+		if len(res.ParameterErrors) > 0 {
+			p.Result.ParameterErrors = make([]ParameterError, len(res.ParameterErrors))
+			for i, pe := range res.ParameterErrors {
+				v := maskParameter(pe.Name, r.text(string(pe.Value)))
+				if v != string(pe.Value) && !strings.EqualFold(pe.Name, "card.number") {
+					r.literals = append(r.literals, string(pe.Value)) // an echoed CVV, masked in Raw too
 				}
-				p.Result.ParameterErrors[i] = ParameterError{Name: pe.Name, Value: v, Message: pe.Message}
+				p.Result.ParameterErrors[i] = ParameterError{Name: pe.Name, Value: v, Message: r.text(pe.Message)}
 			}
 		}
 	}
-	p.Raw = scrub(raw, secrets)
+	p.Raw = r.raw(raw)
 	return p
 }
 
@@ -72,25 +72,6 @@ func maskParameter(name, value string) string {
 		return maskAll(value)
 	}
 	return value
-}
-
-// scrub masks each secret wherever it stands in raw as a JSON string, or, for
-// a card number, anywhere at all. raw is copied only when it must change.
-func scrub(raw []byte, secrets []string) []byte {
-	out := raw
-	for _, s := range secrets {
-		var needle, repl []byte
-		if allDigits(s) && len(s) >= 12 {
-			needle, repl = []byte(s), []byte(maskPAN(s))
-		} else {
-			needle, _ = json.Marshal(s)
-			repl, _ = json.Marshal(maskAll(s))
-		}
-		if bytes.Contains(out, needle) {
-			out = bytes.ReplaceAll(out, needle, repl)
-		}
-	}
-	return out
 }
 
 func firstOf(s ...string) string {

@@ -53,7 +53,8 @@ func TestSeedRefundResponse(t *testing.T) {
 func TestSeedReversalResponse(t *testing.T) {
 	t.Parallel()
 	rec := newRecorder(t, jsonAnswer(200, readTestdata(t, "responses/bearer_reversal.json")))
-	p, err := rec.bearer(t).Reverse(context.Background(), "8a82944a6242c8f00162505f33cf77ef", backoffice.ReversalRequest{})
+	p, err := rec.bearer(t).Reverse(context.Background(), "8a82944a6242c8f00162505f33cf77ef",
+		backoffice.ReversalRequest{MerchantTransactionID: "Order Number 321"})
 	require.NoError(t, err)
 	assert.Equal(t, "8a82944a6242c8f00162505f33cf77ef", p.ID)
 	assert.Equal(t, backoffice.PaymentTypeReversal, p.PaymentType)

@@ -70,6 +70,12 @@ func (e *ResultError) Error() string {
 	return b.String()
 }
 
+// Is makes errors.Is(err, ErrNotFound) true for an answer that found
+// nothing: 700.400.580, or the checksum variant's "record not found".
+func (e *ResultError) Is(target error) bool {
+	return target == ErrNotFound && (e.Result.Code == CodeNotFound || e.Result.Code == checksumNotFound)
+}
+
 // UncertainError reports a money-moving request that was sent but whose
 // outcome could not be established: the answer was lost, garbled or cut off,
 // and no look-up could yet prove either a booking or its absence. The

@@ -23,7 +23,10 @@ var (
 )
 
 // fastRetries keeps retry tests quick.
-var fastRetries = backoffice.RetryPolicy{MaxAttempts: 3, MinWait: time.Millisecond, MaxWait: 5 * time.Millisecond}
+// Its settle time and look-up interval are short, so that a look-up after
+// the settle time comes quickly.
+var fastRetries = backoffice.RetryPolicy{MaxAttempts: 3, MinWait: time.Millisecond, MaxWait: 5 * time.Millisecond,
+	SettleTime: 30 * time.Millisecond, LookupInterval: 10 * time.Millisecond}
 
 func dec(s string) decimal.Decimal { return decimal.RequireFromString(s) }
 

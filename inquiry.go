@@ -11,9 +11,6 @@ import (
 	"github.com/c81406b6/backoffice/internal/wire"
 )
 
-// codeNotFound is the bearer gateway's answer to a look-up that finds nothing.
-const codeNotFound ResultCode = "700.400.580"
-
 // checksumNotFound is the checksum gateway's "Your record not found".
 const checksumNotFound ResultCode = "10026"
 
@@ -37,6 +34,8 @@ func (c *Client) Inquire(ctx context.Context, paymentID string) (*Payment, error
 		c.post(cl, checksumRoot+"/payments/"+paymentID, &f, false)
 	} else {
 		c.get(cl, "/v1/query/"+paymentID+"?entityId="+string(form.AppendEscape(nil, c.bearer.EntityID)))
+		cl.req.Lookup = true
+		c.pace.Note("id:" + paymentID)
 	}
 	ex, err := c.read(ctx, cl)
 	if err != nil {
@@ -66,12 +65,9 @@ func (c *Client) QueryByMerchantTransactionID(ctx context.Context, merchantTrans
 
 func (c *Client) queryByMTID(ctx context.Context, mtid string) ([]Payment, int, error) {
 	cl := &call{name: "query"}
-	q := make([]byte, 0, 64+len(mtid))
-	q = append(q, "/v1/query?entityId="...)
-	q = form.AppendEscape(q, c.bearer.EntityID)
-	q = append(q, "&merchantTransactionId="...)
-	q = form.AppendEscape(q, mtid)
-	c.get(cl, string(q))
+	c.get(cl, c.queryPath(mtid))
+	cl.req.Lookup = true
+	c.pace.Note("mtid:" + mtid)
 	ex, err := c.read(ctx, cl)
 	if err != nil {
 		return nil, 0, err

@@ -40,7 +40,8 @@ func (c *Client) transact(ctx context.Context, op PaymentType, idField, id strin
 	if err := c.validateCommon(m.mtid, m.extra); err != nil {
 		return nil, err
 	}
-	cl := &call{name: opNames[op], op: op, target: id, mtid: c.mtidOrNew(m.mtid)}
+	cl := &call{name: opNames[op], op: op, target: id, mtid: c.mtidOrNew(m.mtid),
+		amount: m.amount, currency: m.currency, full: m.full}
 	var f form.Form
 	if c.variant == variantChecksum {
 		var amount string

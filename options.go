@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -93,7 +94,7 @@ func WithBaseURL(u string) Option {
 	return func(c *config) error {
 		parsed, err := url.Parse(u)
 		if err != nil || parsed.Host == "" || (parsed.Scheme != "https" && parsed.Scheme != "http") ||
-			parsed.User != nil || parsed.RawQuery != "" || parsed.Fragment != "" {
+			parsed.User != nil || strings.ContainsAny(u, "?#") {
 			return invalid("BaseURL", "must be an absolute http(s) URL without credentials, query or fragment")
 		}
 		if parsed.Scheme == "http" && !isLoopback(parsed.Hostname()) {
@@ -142,8 +143,8 @@ func WithLogger(l *slog.Logger) Option {
 // WithRetryPolicy replaces DefaultRetryPolicy.
 func WithRetryPolicy(p RetryPolicy) Option {
 	return func(c *config) error {
-		if p.MaxAttempts < 1 || p.MinWait < 0 || p.MaxWait < p.MinWait {
-			return invalid("RetryPolicy", "needs MaxAttempts >= 1 and 0 <= MinWait <= MaxWait")
+		if _, err := completePolicy(p); err != nil {
+			return err
 		}
 		c.retry = p
 		return nil

@@ -6,92 +6,181 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/c81406b6/backoffice/internal/form"
+	"github.com/c81406b6/backoffice/internal/pace"
 	"github.com/c81406b6/backoffice/internal/transport"
 )
 
-// recorded is what a look-up found of a money-moving call.
-type recorded struct {
-	*Payment
-	status int // HTTP status of the look-up's answer
+// state is what the look-ups established about a money-moving call.
+type state int
+
+const (
+	stateUnknown state = iota // neither a booking nor its absence is proven
+	stateFound                // exactly one record is this call's
+	stateAbsent               // a look-up after the settle time found nothing
+)
+
+// lookup is what one look-up established, and why.
+type lookup struct {
+	state  state
+	p      *Payment // the record, when found
+	why    error    // why it is unknown, or why absence is not yet proof
+	status int      // the HTTP status of the answer that found p
+	final  bool     // unknown for good: more look-ups cannot change it
 }
 
-// reconcile asks the gateway whether an ambiguous attempt was booked, by
-// the merchantTransactionId every money-moving call carries. It reports
-// found with what the gateway recorded; not found only when absence is
-// proven; an error when neither could be established.
-func (c *Client) reconcile(ctx context.Context, cl *call) (recorded, bool, error) {
-	// Give the gateway a moment to finish what it may still be processing:
-	// a look-up racing the booking would wrongly prove absence.
-	t := time.NewTimer(transport.Backoff(c.retry.MinWait, c.retry.MaxWait, 0))
-	select {
-	case <-ctx.Done():
-		t.Stop()
-		return recorded{}, false, ctx.Err()
-	case <-t.C:
-	}
-	c.debug(ctx, "backoffice: ambiguous outcome; looking up merchantTransactionId", cl)
-	if c.variant == variantChecksum {
-		return c.reconcileByList(ctx, cl)
-	}
-	return c.reconcileByQuery(ctx, cl)
-}
-
-func (c *Client) reconcileByQuery(ctx context.Context, cl *call) (recorded, bool, error) {
-	ps, status, err := c.queryByMTID(ctx, cl.mtid)
-	var re *ResultError
-	if errors.As(err, &re) && re.Result.Code == codeNotFound {
-		return recorded{}, false, nil // provably absent
-	}
-	if err != nil {
-		return recorded{}, false, err
-	}
-	return pick(ps, status, cl, true)
-}
-
-// reconcileByList searches the checksum variant's transaction list around
-// today. Absence counts as proven only if the list shows it covers such
-// operations: it holds the target payment or another of the same type.
-func (c *Client) reconcileByList(ctx context.Context, cl *call) (recorded, bool, error) {
-	today := c.now()
-	ps, status, err := c.transactionList(ctx, TransactionListRequest{From: today.AddDate(0, 0, -1), To: today.AddDate(0, 0, 1)})
-	if err != nil {
-		return recorded{}, false, err
-	}
-	covers := false
-	for i := range ps {
-		if ps[i].ID == cl.target || ps[i].PaymentType == cl.op {
-			covers = true
-			break
+// reconcile looks the call's merchantTransactionId up until it finds the
+// booking, proves its absence, or can look no more. Look-ups of one id are
+// spaced by LookupInterval (shared by every call of the Client), the first
+// made MinWait after the attempt was sent. "Not found" proves absence only
+// from a look-up made after sentAt+SettleTime, and never when booked says
+// the gateway hinted at an earlier booking.
+//
+// A synchronous call (sync) stops after its second look-up past the settle
+// time; Resolve goes on until ctx ends. Neither waits for a look-up whose
+// turn comes after ctx's deadline.
+func (c *Client) reconcile(ctx context.Context, cl *call, booked, sync bool) (lookup, error) {
+	settleAt := cl.sentAt.Add(c.retry.SettleTime)
+	notBefore := cl.sentAt.Add(c.retry.MinWait)
+	why := errors.New("no look-up was made")
+	pastSettle := 0
+	for {
+		if err := c.pace.Wait(ctx, "mtid:"+cl.mtid, notBefore); err != nil {
+			if errors.Is(err, pace.ErrNoTime) {
+				return lookup{}, fmt.Errorf("%w; %w", why, err)
+			}
+			return lookup{}, fmt.Errorf("%w; then %w", why, err)
 		}
+		at := time.Now()
+		c.debug(ctx, "backoffice: ambiguous outcome; looking up merchantTransactionId", cl)
+		l := c.lookOnce(ctx, cl)
+		switch {
+		case l.state == stateFound:
+			return l, nil
+		case l.state == stateAbsent && booked:
+			l.why = errors.New("the look-up found nothing, though the gateway refused a resend as if an earlier attempt was booked")
+			l.final = true
+		case l.state == stateAbsent && at.After(settleAt):
+			return l, nil
+		case l.state == stateAbsent:
+			l.why = fmt.Errorf("the look-up found nothing, but it came %s before the settle time, while a booking could still land",
+				settleAt.Sub(at).Round(time.Millisecond))
+		}
+		why = l.why
+		if l.final || ctx.Err() != nil {
+			return lookup{}, why
+		}
+		if at.After(settleAt) {
+			pastSettle++
+			if sync && pastSettle >= 2 {
+				return lookup{}, why
+			}
+		}
+		notBefore = at
 	}
-	return pick(ps, status, cl, covers)
 }
 
-// pick finds the one record of this call among ps. canProveAbsence says
-// whether an empty match proves the call was not booked.
-func pick(ps []Payment, status int, cl *call, canProveAbsence bool) (recorded, bool, error) {
+// lookOnce makes one look-up for cl, without retries.
+func (c *Client) lookOnce(ctx context.Context, cl *call) lookup {
+	if c.variant == variantChecksum {
+		return c.lookInList(ctx, cl)
+	}
+	q := &call{name: "query"}
+	c.get(q, c.queryPath(cl.mtid))
+	q.req.Once = true
+	ex := &transport.Exchange{}
+	c.tr.Do(ctx, &q.req, ex)
+	c.logAnswer(ctx, q, ex)
+	switch {
+	case ex.Err != nil && !ex.Sent:
+		return lookup{why: fmt.Errorf("the look-up was not sent: %w", ex.Err)}
+	case ex.Err != nil:
+		return lookup{why: fmt.Errorf("the look-up failed: %w", ex.Err)}
+	case ex.Answer == nil:
+		return lookup{why: fmt.Errorf("the look-up answered HTTP %d without a gateway result (%s)", ex.Status, ex.BadBody)}
+	}
+	code := ResultCode(ex.Answer.Result.Code)
+	switch {
+	case code == CodeNotFound:
+		return lookup{state: stateAbsent}
+	case code == CodeThrottled:
+		return lookup{why: fmt.Errorf("the look-up was throttled (%s)", code)}
+	}
+	ps, _, err := c.list(ex, q)
+	if err != nil {
+		return lookup{why: fmt.Errorf("the look-up gave no usable answer: %s", err)}
+	}
+	return c.pick(ps, ex.Status, cl)
+}
+
+// pick finds this call's record among the records a look-up by its
+// merchantTransactionId returned. Every record must carry that id exactly,
+// or the answer is not about it. A record is the call's only when type,
+// amount, currency and referenced payment (when the record names one) match
+// too; records that carry the id and do not match are other operations
+// that reused it. No match at all counts as "not found".
+func (c *Client) pick(ps []Payment, status int, cl *call) lookup {
+	if len(ps) == 0 {
+		return lookup{why: errors.New("the look-up answered success with no records")}
+	}
 	var match *Payment
 	n := 0
 	for i := range ps {
 		p := &ps[i]
-		if p.MerchantTransactionID != cl.mtid || (p.PaymentType != "" && p.PaymentType != cl.op) {
-			continue
+		if p.MerchantTransactionID != cl.mtid {
+			return lookup{why: fmt.Errorf("the look-up returned a record of merchantTransactionId %q", p.MerchantTransactionID)}
 		}
-		if p.ReferencedID != "" && cl.target != "" && p.ReferencedID != cl.target {
-			continue
+		if c.misrouted(p, cl, !p.Amount.IsZero()) == "" && p.PaymentType == cl.op {
+			match = p
+			n++
 		}
-		match = p
-		n++
 	}
 	switch {
-	case n == 1 && match.Result.Code == transport.CodeUncertain:
-		return recorded{}, false, fmt.Errorf("the gateway recorded %s as uncertain too (%s)", cl.name, match.Result.Code)
-	case n == 1:
-		return recorded{Payment: match, status: status}, true, nil
 	case n > 1:
-		return recorded{}, false, fmt.Errorf("%d payments carry merchantTransactionId %q; give each operation its own", n, cl.mtid)
-	case !canProveAbsence:
-		return recorded{}, false, errors.New("the transaction list does not show it covers this operation, so absence is not proven")
+		return lookup{final: true, why: fmt.Errorf("%d records match merchantTransactionId %q; give each operation its own", n, cl.mtid)}
+	case n == 0:
+		return lookup{state: stateAbsent}
+	case match.Result.Code == CodeUncertain || match.Result.Code == codePartialFailure:
+		return lookup{final: true, why: fmt.Errorf("the gateway recorded it as %s (%s)", match.Result.Code, match.Result.Description)}
 	}
-	return recorded{}, false, nil
+	return lookup{state: stateFound, p: match, status: status}
+}
+
+// lookInList searches the checksum variant's transaction list around the
+// send. That platform stores no merchantTransactionId for captures,
+// refunds and reversals, so the list can show a booking where a deployment
+// keeps the id, but it never proves absence.
+func (c *Client) lookInList(ctx context.Context, cl *call) lookup {
+	day := cl.sentAt
+	if day.IsZero() {
+		day = time.Now()
+	}
+	ps, status, err := c.transactionList(ctx, TransactionListRequest{From: day.AddDate(0, 0, -1), To: day.AddDate(0, 0, 1)})
+	if err != nil {
+		return lookup{why: fmt.Errorf("the transaction list failed: %s", err)}
+	}
+	var mine []Payment
+	for _, p := range ps {
+		if p.MerchantTransactionID == cl.mtid {
+			mine = append(mine, p)
+		}
+	}
+	if len(mine) == 0 {
+		return lookup{why: errors.New("the transaction list shows no record of it, which proves nothing on this platform")}
+	}
+	l := c.pick(mine, status, cl)
+	if l.state == stateAbsent {
+		l = lookup{why: errors.New("the transaction list shows no matching record, which proves nothing on this platform")}
+	}
+	return l
+}
+
+// queryPath is GET /v1/query?entityId=…&merchantTransactionId=….
+func (c *Client) queryPath(mtid string) string {
+	q := make([]byte, 0, 64+len(mtid))
+	q = append(q, "/v1/query?entityId="...)
+	q = form.AppendEscape(q, c.bearer.EntityID)
+	q = append(q, "&merchantTransactionId="...)
+	q = form.AppendEscape(q, mtid)
+	return string(q)
 }

@@ -23,6 +23,9 @@ type ReversalRequest struct {
 // a *ValidationError.
 func (c *Client) Reverse(ctx context.Context, paymentID string, r ReversalRequest) (*Payment, error) {
 	full := r.Amount.IsZero()
+	if full && r.Currency != "" {
+		return nil, invalid("Currency", "is set without Amount: a full reversal sends neither, a partial one needs both")
+	}
 	if !full && c.variant == variantChecksum {
 		return nil, invalid("Amount", "must be zero: the checksum gateway reverses in full only")
 	}

@@ -183,7 +183,9 @@ func (l *leakLab) check() {
 
 // bearerAnswer is a success answer with a card block and a payments list,
 // so that every operation returns something to format.
-const bearerAnswer = `{"id":"p1","paymentType":"CD","paymentBrand":"VISA","amount":"1.00","currency":"EUR","merchantTransactionId":"leak-1",` +
+// It names no payment type, amount or currency, so that it cannot
+// contradict any of the requests it answers.
+const bearerAnswer = `{"id":"p1","paymentBrand":"VISA","merchantTransactionId":"leak-1",` +
 	`"result":{"code":"000.100.110","description":"ok"},"card":{"bin":"453957","last4Digits":"1486","holder":"Jane Roe","expiryMonth":"02","expiryYear":"2099"},` +
 	`"payments":[{"id":"p2","paymentType":"CD","merchantTransactionId":"leak-1","result":{"code":"000.100.110","description":"ok"}}]}`
 
@@ -516,7 +518,7 @@ func TestSecretsNeverOnTheWire(t *testing.T) {
 	rec := newRecorder(t, jsonAnswer(200, bearerAnswer))
 	c, err := backoffice.NewClient(backoffice.BearerCredentials{AccessToken: leakToken, EntityID: leakEntity}, backoffice.WithBaseURL(rec.URL))
 	require.NoError(t, err)
-	_, err = c.Credit(ctx, backoffice.CreditRequest{Amount: dec("1"), Currency: "EUR", PaymentBrand: "VISA", Card: leakCard()})
+	_, err = c.Credit(ctx, backoffice.CreditRequest{Amount: dec("1"), Currency: "EUR", PaymentBrand: "VISA", Card: leakCard(), MerchantTransactionID: "leak-1"})
 	require.NoError(t, err)
 	_, err = c.Inquire(ctx, "p1")
 	require.NoError(t, err)

@@ -14,6 +14,7 @@ type answer struct {
 	contentType string
 	body        []byte
 	retryAfter  time.Duration
+	location    string // a redirect's Location
 }
 
 const (
@@ -43,6 +44,9 @@ func (a answer) write(w http.ResponseWriter) {
 	h := w.Header()
 	h.Set("Content-Type", a.contentType)
 	h.Set("Content-Length", strconv.Itoa(len(a.body)))
+	if a.location != "" {
+		h.Set("Location", a.location)
+	}
 	if a.retryAfter > 0 {
 		h.Set("Retry-After", strconv.FormatInt(int64((a.retryAfter+time.Second-1)/time.Second), 10))
 	}

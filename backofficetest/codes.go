@@ -39,6 +39,7 @@ const (
 
 	codeThrottled   backoffice.ResultCode = "800.120.100"
 	codeSessionBusy backoffice.ResultCode = "800.700.100"
+	codeDuplicate   backoffice.ResultCode = "800.110.100"
 	codeUncertain   backoffice.ResultCode = "900.100.300"
 )
 

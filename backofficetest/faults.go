@@ -76,11 +76,26 @@ const (
 	// result" (checksum variant: the same code, no transactionStatus). The
 	// request is processed first when Fault.Booked is set.
 	FaultUncertain
+	// FaultProxyTimeout: a proxy in front of the gateway answers HTTP 504
+	// with an HTML page (after Fault.Latency, when set), while the gateway
+	// it forwarded the request to goes on processing it: the request is
+	// booked when the rules allow it, late with WithBookingLatency.
+	FaultProxyTimeout
+	// FaultRedirect: HTTP 307 (or Fault.StatusCode: 303, 307, 308) with a
+	// Location (Fault.Location, else another host). A 303 is what a server
+	// answers a POST it processed: the request is booked. A 307 or 308
+	// processes nothing.
+	FaultRedirect
+	// FaultMisrouted: HTTP 200 with a successful answer that belongs to
+	// another request (another id, merchantTransactionId and amount), as a
+	// proxy that mixes up connections would give. The request itself is
+	// processed when Fault.Booked is set.
+	FaultMisrouted
 )
 
 var faultKindNames = [...]string{"FaultNone", "FaultLatency", "FaultServerError", "FaultThrottle",
 	"FaultSessionBusy", "FaultDropBeforeBooking", "FaultDropAfterBooking", "FaultMalformedJSON",
-	"FaultTruncatedJSON", "FaultUncertain"}
+	"FaultTruncatedJSON", "FaultUncertain", "FaultProxyTimeout", "FaultRedirect", "FaultMisrouted"}
 
 // String returns the constant's name, for test names and messages.
 func (k FaultKind) String() string {
@@ -106,6 +121,8 @@ type Fault struct {
 	// RetryAfter, when positive, sets a Retry-After header in whole seconds
 	// rounded up on FaultServerError, FaultThrottle and FaultSessionBusy.
 	RetryAfter time.Duration
+	// Location is FaultRedirect's target; "" means a path of its own.
+	Location string
 }
 
 // InjectFault makes the nth request matching op, counted from this call
@@ -119,7 +136,7 @@ func (s *Server) InjectFault(op Op, nth int, f Fault) {
 	if !knownOp(op) {
 		panic(fmt.Sprintf("backofficetest: InjectFault: unknown op %q", op))
 	}
-	if f.Kind < FaultNone || f.Kind > FaultUncertain {
+	if f.Kind < FaultNone || f.Kind > FaultMisrouted {
 		panic("backofficetest: InjectFault: unknown " + f.Kind.String())
 	}
 	s.gate.mu.Lock()
@@ -184,6 +201,15 @@ type faultRule struct {
 	op    Op
 	at    int // the value of counts[op] that fires the rule
 	fault Fault
+}
+
+// log records req, which gets no fault: the gateway refused it first.
+func (g *gate) log(req Request) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.requests = append(g.requests, req)
+	g.counts[req.Op]++
+	g.counts[OpAny]++
 }
 
 // admit records req and returns the fault it gets.

@@ -10,6 +10,10 @@ type config struct {
 	now                     func() time.Time
 	internalChargebacksOnly bool
 	echoCardValues          bool
+	bookingLatency          time.Duration
+	lookupLimit             int
+	lookupWindow            time.Duration
+	duplicates              bool
 }
 
 func newConfig(opts []Option) config {

@@ -13,6 +13,9 @@ import (
 // transport-level refusal.
 type route struct {
 	op     Op
+	mtid   string // the request's merchantTransactionId
+	target string // the payment it acts on, from the path
+	path   string
 	serve  func(commit bool) answer
 	refuse func(code backoffice.ResultCode) answer
 }

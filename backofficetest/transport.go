@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 )
 
@@ -25,8 +26,14 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 		// lenient gateway would, and missing fields are reported.
 		form, _ = url.ParseQuery(string(body))
 	}
+	arrived := time.Now()
 	rt := s.route(r, form)
-	f := s.gate.admit(Request{
+	rt.mtid, rt.path = form.Get("merchantTransactionId"), r.URL.Path
+	rt.target, _ = segment(strings.TrimPrefix(r.URL.Path, checksumPrefix), "/v1/payments/", "")
+	if rt.target == "" {
+		rt.target, _ = segment(r.URL.Path, checksumPrefix+"payments/", "")
+	}
+	req := Request{
 		Op:       rt.op,
 		Method:   r.Method,
 		Path:     r.URL.Path,
@@ -34,16 +41,22 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 		Body:     body,
 		Header:   r.Header.Clone(),
 		At:       s.now(),
-	})
-	if f.Latency > 0 && !sleep(r.Context(), f.Latency) {
+	}
+	if s.hard.throttled(lookupKey(r)) {
+		s.gate.log(req)
+		rt.refuse(codeThrottled).write(w)
 		return
 	}
-	s.deliver(w, rt, f)
+	f := s.gate.admit(req)
+	if f.Latency > 0 && f.Kind != FaultProxyTimeout && !sleep(r.Context(), f.Latency) {
+		return
+	}
+	s.deliver(w, rt, f, arrived)
 }
 
 // deliver answers per f. Kinds that book call rt.serve(true); kinds that
 // must not book never call it, or call it with false to learn the answer.
-func (s *Server) deliver(w http.ResponseWriter, rt route, f Fault) {
+func (s *Server) deliver(w http.ResponseWriter, rt route, f Fault, arrived time.Time) {
 	switch f.Kind {
 	case FaultServerError:
 		serverError(f).write(w)
@@ -58,24 +71,40 @@ func (s *Server) deliver(w http.ResponseWriter, rt route, f Fault) {
 	case FaultDropBeforeBooking:
 		drop(w)
 	case FaultDropAfterBooking:
-		rt.serve(true)
+		s.forward(rt, arrived, false)
 		drop(w)
 	case FaultMalformedJSON:
 		if f.Booked {
-			rt.serve(true)
+			s.forward(rt, arrived, false)
 		}
 		malformed().write(w)
 	case FaultTruncatedJSON:
-		a := rt.serve(f.Booked)
+		a := rt.serve(false)
+		if f.Booked {
+			a = s.forward(rt, arrived, false)
+		}
 		a.body = a.body[:len(a.body)/2]
 		a.write(w)
 	case FaultUncertain:
 		if f.Booked {
-			rt.serve(true)
+			s.forward(rt, arrived, false)
 		}
 		rt.refuse(codeUncertain).write(w)
+	case FaultProxyTimeout:
+		s.forward(rt, arrived, false)
+		if f.Latency > 0 {
+			sleep(context.Background(), f.Latency)
+		}
+		a := serverError(f)
+		a.status = http.StatusGatewayTimeout
+		a.body = []byte("<html><head><title>504 Gateway Time-out</title></head><body><h1>504 Gateway Time-out</h1></body></html>")
+		a.write(w)
+	case FaultRedirect:
+		s.redirect(rt, f, arrived, rt.path).write(w)
+	case FaultMisrouted:
+		s.misrouted(rt, f, arrived).write(w)
 	default: // FaultNone, FaultLatency
-		rt.serve(true).write(w)
+		s.forward(rt, arrived, true).write(w)
 	}
 }
 

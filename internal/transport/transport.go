@@ -45,6 +45,9 @@ type Policy struct {
 	MaxAttempts int
 	MinWait     time.Duration
 	MaxWait     time.Duration
+	// LookupInterval is the wait before a throttled look-up is tried
+	// again: the gateway allows about two look-ups a minute per id.
+	LookupInterval time.Duration
 }
 
 // Transport is safe for concurrent use.
@@ -67,6 +70,7 @@ func New(hc *http.Client, p Policy) *Transport {
 		CheckRetry:   t.checkRetry,
 		Backoff:      t.backoff,
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
+		PrepareRetry: freshHeader,
 	}
 	return t
 }
@@ -76,9 +80,21 @@ func New(hc *http.Client, p Policy) *Transport {
 type Request struct {
 	Method string
 	URL    string
-	Header http.Header // shared, read-only
+	Header http.Header // shared, read-only: every attempt sends a copy
 	Body   []byte      // nil for GET
 	Money  bool        // moves money: resend only what provably was not booked
+	// Resend marks a money-moving request sent again after an earlier
+	// attempt of the same call: "same session in process" (800.700.100)
+	// then means that earlier attempt is still running, so it is returned
+	// to the caller instead of being retried.
+	Resend bool
+	// Lookup marks a read of one id, which the gateway throttles per id: a
+	// throttled attempt is retried after LookupInterval, and only when the
+	// context leaves time for it.
+	Lookup bool
+	// Once sends a single attempt, whatever the policy: the caller paces
+	// and repeats it itself.
+	Once bool
 }
 
 // Exchange carries the state of one logical request across all its
@@ -87,7 +103,8 @@ type Exchange struct {
 	Attempts int // attempts made so far
 
 	// Of the last attempt:
-	Sent        bool          // the HTTP transport wrote the request headers
+	Sent        bool          // the request may have reached the gateway
+	SentAt      time.Time     // when the last attempt that may have been sent ended
 	Err         error         // transport error, or the context's
 	Status      int           // HTTP status, 0 if no answer
 	ContentType string        // of the answer
@@ -97,6 +114,8 @@ type Exchange struct {
 
 	req    *Request
 	sent   atomic.Bool
+	live   atomic.Bool           // the trace fired: its silence about sending means something
+	handed atomic.Bool           // the attempt reached the RoundTripper (see Tracked)
 	trace  httptrace.ClientTrace // marks sent; see markSent
 	bodies int                   // readers handed out by the current Do
 	first  bytes.Reader          // the first two of them; see body
@@ -108,7 +127,7 @@ type exchangeKey struct{}
 // the outcome of the last attempt in ex. It reports false when the attempt
 // budget was already spent.
 func (t *Transport) Do(ctx context.Context, r *Request, ex *Exchange) bool {
-	if ex.Attempts >= t.policy.MaxAttempts {
+	if ex.Attempts >= t.policy.MaxAttempts && !r.Once {
 		return false
 	}
 	ex.req = r
@@ -120,6 +139,7 @@ func (t *Transport) Do(ctx context.Context, r *Request, ex *Exchange) bool {
 	}
 	if ex.trace.WroteHeaders == nil {
 		ex.trace.WroteHeaders = ex.markSent
+		ex.trace.GetConn = ex.markLive
 	}
 	ctx = httptrace.WithClientTrace(context.WithValue(ctx, exchangeKey{}, ex), &ex.trace)
 	req, err := retryablehttp.NewRequestWithContext(ctx, r.Method, r.URL, body)
@@ -127,16 +147,26 @@ func (t *Transport) Do(ctx context.Context, r *Request, ex *Exchange) bool {
 		ex.Err = err
 		return true
 	}
-	req.Header = r.Header
+	// Each attempt gets its own copy of the header: a cookie jar or a
+	// middleware may write to it, and r.Header is shared by every call.
+	req.Header = r.Header.Clone()
 	resp, err := t.rc.Do(req)
 	if resp != nil {
 		resp.Body.Close() // already read by checkRetry
 	}
 	if err != nil {
 		ex.Err = err
-		ex.Sent = ex.sent.Load()
+		ex.Sent = ex.maybeSent(err)
 	}
 	return true
+}
+
+// freshHeader gives a retried attempt a new copy of the request's header.
+func freshHeader(req *http.Request) error {
+	if ex, ok := req.Context().Value(exchangeKey{}).(*Exchange); ok {
+		req.Header = ex.req.Header.Clone()
+	}
+	return nil
 }
 
 // markSent records that an attempt's request headers were written. It is
@@ -147,6 +177,41 @@ func (t *Transport) Do(ctx context.Context, r *Request, ex *Exchange) bool {
 // write failed on a stale keep-alive connection before anything left, using
 // GetBody, which go-retryablehttp sets.)
 func (ex *Exchange) markSent() { ex.sent.Store(true) }
+
+// markLive records that the trace works for this attempt: net/http's
+// transport calls GetConn first thing in every round trip. A RoundTripper
+// that drops the request's context never lets the trace fire, and then
+// the trace's silence proves nothing.
+func (ex *Exchange) markLive(string) { ex.live.Store(true) }
+
+// maybeSent reports whether an attempt that failed with err may have
+// reached the gateway. With a live trace, only WroteHeaders says so;
+// without one, only an error that provably comes before anything is
+// written says it did not.
+func (ex *Exchange) maybeSent(err error) bool {
+	switch {
+	case ex.sent.Load():
+		return true
+	case ex.live.Load(), !ex.handed.Load():
+		return false
+	}
+	return !Unsent(err)
+}
+
+// Tracked wraps the RoundTripper attempts go through, so that an attempt
+// that never reached it (a context that ended before, or during a wait
+// between attempts) counts as not sent.
+func Tracked(next http.RoundTripper) http.RoundTripper { return tracked{next} }
+
+type tracked struct{ next http.RoundTripper }
+
+// RoundTrip marks the attempt handed over, then sends it.
+func (t tracked) RoundTrip(r *http.Request) (*http.Response, error) {
+	if ex, ok := r.Context().Value(exchangeKey{}).(*Exchange); ok {
+		ex.handed.Store(true)
+	}
+	return t.next.RoundTrip(r)
+}
 
 // body returns a reader of the request body. go-retryablehttp asks for one
 // to learn the length (never reading it), then one per attempt; net/http
@@ -168,6 +233,8 @@ func (ex *Exchange) body() (io.Reader, error) {
 func (ex *Exchange) reset() {
 	ex.Sent, ex.Err, ex.Status, ex.ContentType, ex.Body, ex.Answer, ex.BadBody = false, nil, 0, "", nil, nil, ""
 	ex.sent.Store(false)
+	ex.live.Store(false)
+	ex.handed.Store(false)
 }
 
 // Ambiguous reports whether the last attempt may or may not have been booked.
@@ -182,11 +249,21 @@ func (ex *Exchange) Ambiguous() bool {
 	}
 }
 
+// Definitive reports whether an answer with status s and no gateway result
+// proves that nothing was booked.
+func Definitive(s int) bool { return definitiveStatus(s) }
+
 // definitiveStatus reports statuses whose non-gateway body still proves
-// nothing was booked: redirects and client errors come from before the
-// booking, unless they are timeouts or rate limits of a proxy in front.
+// nothing was booked: redirects (never followed) and client errors come
+// from before the booking. The exceptions: 303 See Other answers a POST
+// that was processed; 408 and 429 may come from a proxy that gave up on
+// (or throttled the answer of) a request it had forwarded. Every 5xx is
+// ambiguous: a 502 or 504 comes from a proxy whose upstream may still be
+// booking, and a proxy such as Envoy answers 503 when its upstream
+// connection breaks after the request was forwarded.
 func definitiveStatus(s int) bool {
-	return s >= 300 && s < 500 && s != http.StatusRequestTimeout && s != http.StatusTooManyRequests
+	return s >= 300 && s < 500 && s != http.StatusSeeOther &&
+		s != http.StatusRequestTimeout && s != http.StatusTooManyRequests
 }
 
 func (t *Transport) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
@@ -198,7 +275,7 @@ func (t *Transport) checkRetry(ctx context.Context, resp *http.Response, err err
 	ex.Status, ex.ContentType, ex.Body, ex.Answer, ex.BadBody = 0, "", nil, nil, ""
 	var retry bool
 	if err != nil {
-		ex.Err, ex.Sent = err, ex.sent.Load()
+		ex.Err, ex.Sent = err, ex.maybeSent(err)
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			ex.Err = ctxErr
 		}
@@ -208,23 +285,51 @@ func (t *Transport) checkRetry(ctx context.Context, resp *http.Response, err err
 		ex.Err, ex.Sent = nil, true
 		ex.inspect(resp)
 		switch {
-		case ex.Answer != nil && isRefusedUnbooked(string(ex.Answer.Result.Code)):
+		case ex.throttled() && ex.req.Lookup:
+			retry = fits(ctx, t.policy.LookupInterval)
+		case ex.Answer != nil && isRefusedUnbooked(string(ex.Answer.Result.Code), ex.req.Resend):
 			retry = true
 		case !ex.req.Money:
 			retry = ex.Ambiguous() || resp.StatusCode >= 500
 		}
 	}
-	if retry && ctx.Err() == nil && ex.Attempts < t.policy.MaxAttempts {
+	if ex.Sent {
+		ex.SentAt = time.Now()
+	}
+	if retry && !ex.req.Once && ctx.Err() == nil && ex.Attempts < t.policy.MaxAttempts {
 		if t.OnRetry != nil {
 			t.OnRetry(ctx, ex.Attempts, ex.Status, ex.Err)
 		}
 		ex.sent.Store(false)
+		ex.live.Store(false)
+		ex.handed.Store(false)
 		return true, nil
 	}
 	return false, nil
 }
 
-func isRefusedUnbooked(code string) bool { return code == CodeThrottled || code == CodeSessionBusy }
+// isRefusedUnbooked reports the codes that refuse a request before
+// booking it, so that it may be sent again: throttling, and "same session
+// in process" unless the request is itself a resend, when that code means
+// the earlier attempt is still running.
+func isRefusedUnbooked(code string, resend bool) bool {
+	return code == CodeThrottled || (code == CodeSessionBusy && !resend)
+}
+
+// throttled reports an attempt the gateway (800.120.100) or a proxy (HTTP
+// 429) refused for its rate.
+func (ex *Exchange) throttled() bool {
+	if ex.Answer != nil {
+		return string(ex.Answer.Result.Code) == CodeThrottled
+	}
+	return ex.Status == http.StatusTooManyRequests
+}
+
+// fits reports whether ctx leaves time to wait d.
+func fits(ctx context.Context, d time.Duration) bool {
+	deadline, ok := ctx.Deadline()
+	return !ok || time.Until(deadline) > d
+}
 
 // inspect reads and decodes the answer once, so that neither the retry
 // decision nor the caller has to read it again. resp.Body is replaced by
@@ -326,6 +431,13 @@ func describeDecodeError(err error) string {
 // backoff waits as the gateway asks (Retry-After) when it says, else
 // exponentially with full jitter; never longer than MaxWait.
 func (t *Transport) backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
+	if resp != nil && resp.Request != nil {
+		if ex, ok := resp.Request.Context().Value(exchangeKey{}).(*Exchange); ok && ex.req.Lookup && ex.throttled() {
+			// Per-id throttling: waiting less only provokes it again.
+			d, _ := retryAfter(resp.Header.Get("Retry-After"))
+			return max(d, t.policy.LookupInterval)
+		}
+	}
 	if resp != nil {
 		if d, ok := retryAfter(resp.Header.Get("Retry-After")); ok {
 			return min(max(d, minWait), maxWait)
@@ -379,7 +491,7 @@ func (l *limited) RoundTrip(r *http.Request) (*http.Response, error) {
 		if r.Body != nil {
 			r.Body.Close()
 		}
-		return nil, err
+		return nil, &unsentError{err: err}
 	}
 	return l.next.RoundTrip(r)
 }

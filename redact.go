@@ -1,0 +1,191 @@
+package backoffice
+
+import (
+	"bytes"
+	"strings"
+)
+
+// redactor masks what must never reach a caller's logs, even when the
+// gateway echoes it: card numbers (any run of 12 to 19 digits, spaces or
+// dashes between them allowed, that passes the Luhn check), the CVV a call
+// sent, and the credentials (access token, secure key), wherever they stand
+// in an answer: descriptions, parameter errors, resultDetails, Raw and so
+// every error string built from them.
+type redactor struct {
+	literals []string // masked wherever they occur: credentials, the card number sent
+	cvv      string   // masked where it stands alone as a digit run
+}
+
+// redactor returns the masks for an answer to cl.
+func (c *Client) redactor(cl *call) redactor {
+	r := redactor{}
+	switch c.variant {
+	case variantBearer:
+		r.literals = append(r.literals, c.bearer.AccessToken)
+	case variantChecksum:
+		r.literals = append(r.literals, c.checksum.SecureKey)
+	}
+	if cl != nil {
+		if cl.scrub != "" {
+			r.literals = append(r.literals, cl.scrub)
+		}
+		r.cvv = cl.cvv
+	}
+	return r
+}
+
+// text masks s; it returns s itself when nothing needs masking.
+func (r redactor) text(s string) string {
+	if s == "" {
+		return s
+	}
+	out, changed := r.mask([]byte(s), false)
+	if !changed {
+		return s
+	}
+	return string(out)
+}
+
+// raw masks a JSON body and keeps it valid JSON: digit runs are masked
+// inside strings, and a card number written as a bare JSON number becomes
+// a string. raw is copied only when something changes.
+func (r redactor) raw(raw []byte) []byte {
+	out, _ := r.mask(raw, true)
+	return out
+}
+
+const redacted = "[redacted]"
+
+func (r redactor) mask(b []byte, isJSON bool) ([]byte, bool) {
+	changed := false
+	for _, lit := range r.literals {
+		if lit != "" && bytes.Contains(b, []byte(lit)) {
+			repl := redacted
+			if allDigits(lit) {
+				repl = maskPAN(lit)
+			}
+			b = bytes.ReplaceAll(b, []byte(lit), []byte(repl))
+			changed = true
+		}
+	}
+	var out []byte // nil until the first digit run is masked
+	last := 0      // b[:last] is already in out
+	inString := !isJSON
+	for i := 0; i < len(b); {
+		c := b[i]
+		if isJSON && c == '"' {
+			inString = !inString
+			i++
+			continue
+		}
+		if isJSON && inString && c == '\\' {
+			i += 2
+			continue
+		}
+		if !isDigit(c) {
+			i++
+			continue
+		}
+		end, digits := digitRun(b, i)
+		repl := r.maskRun(b, i, end, digits, inString)
+		if repl != nil {
+			out = append(append(out, b[last:i]...), repl...)
+			last = end
+		}
+		i = end
+	}
+	if out == nil {
+		return b, changed
+	}
+	return append(out, b[last:]...), true
+}
+
+// maskRun returns what replaces the digit run b[start:end], or nil to keep it.
+func (r redactor) maskRun(b []byte, start, end, digits int, inString bool) []byte {
+	if !standalone(b, start, end) {
+		return nil
+	}
+	run := b[start:end]
+	if digits >= 12 && digits <= 19 && luhnRun(run) {
+		masked := make([]byte, 0, len(run)+2)
+		if !inString {
+			masked = append(masked, '"')
+		}
+		seen := 0
+		for _, ch := range run {
+			if isDigit(ch) {
+				seen++
+				if seen <= digits-4 {
+					ch = '*'
+				}
+			}
+			masked = append(masked, ch)
+		}
+		if !inString {
+			masked = append(masked, '"')
+		}
+		return masked
+	}
+	if inString && r.cvv != "" && string(run) == r.cvv {
+		return []byte(strings.Repeat("*", len(run)))
+	}
+	return nil
+}
+
+// digitRun returns the end of the run of digits starting at i, single
+// spaces or dashes between digits included, and how many digits it has.
+func digitRun(b []byte, i int) (end, digits int) {
+	end = i
+	for end < len(b) {
+		switch {
+		case isDigit(b[end]):
+			digits++
+			end++
+		case (b[end] == ' ' || b[end] == '-') && end+1 < len(b) && isDigit(b[end+1]):
+			end++
+		default:
+			return end, digits
+		}
+	}
+	return end, digits
+}
+
+// standalone reports whether the run b[start:end] is a number of its own:
+// not part of a word, an id or a decimal.
+func standalone(b []byte, start, end int) bool {
+	if start > 0 && (isAlnum(b[start-1]) || b[start-1] == '.') {
+		return false
+	}
+	if end < len(b) {
+		next := b[end]
+		if isAlnum(next) || next == '.' && end+1 < len(b) && isDigit(b[end+1]) {
+			return false
+		}
+	}
+	return true
+}
+
+func luhnRun(run []byte) bool {
+	sum, double := 0, false
+	for i := len(run) - 1; i >= 0; i-- {
+		if !isDigit(run[i]) {
+			continue
+		}
+		d := int(run[i] - '0')
+		if double {
+			d *= 2
+			if d > 9 {
+				d -= 9
+			}
+		}
+		sum += d
+		double = !double
+	}
+	return sum%10 == 0
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+func isAlnum(c byte) bool {
+	return isDigit(c) || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_'
+}
