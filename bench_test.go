@@ -36,6 +36,9 @@ const benchPaymentID = "8a8294496242ba5301625069d1b27e3d"
 
 var benchAmount = decimal.RequireFromString("1.00")
 
+// benchMTID is the merchantTransactionId of the canned capture answer.
+const benchMTID = "Order Number 123"
+
 // captureServer answers every request with the seed's capture response.
 func captureServer(tb testing.TB) *httptest.Server {
 	tb.Helper()
@@ -219,7 +222,10 @@ func sdkCapture(tb testing.TB, base string, hc *http.Client) captureFunc {
 	require.NoError(tb, err)
 	return captureFunc{
 		do: func(ctx context.Context) error {
-			p, err := c.Capture(ctx, benchPaymentID, backoffice.CaptureRequest{Amount: benchAmount, Currency: "BRL"})
+			// The canned answer's merchantTransactionId: the SDK refuses an
+			// answer that belongs to another request.
+			p, err := c.Capture(ctx, benchPaymentID, backoffice.CaptureRequest{Amount: benchAmount, Currency: "BRL",
+				MerchantTransactionID: benchMTID})
 			if err == nil && p.ID == "" {
 				err = errors.New("capture answered without an id")
 			}

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -96,8 +97,8 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 		return nil, invalid("Credentials", "must be BearerCredentials or ChecksumCredentials")
 	}
 	c.base = strings.TrimRight(cfg.baseURL, "/")
-	if cfg.testMode != "" && c.base == LiveURL {
-		return nil, invalid("TestMode", "must not be set with LiveURL: live requests never carry testMode")
+	if cfg.testMode != "" && isLiveHost(c.base) {
+		return nil, invalid("TestMode", "must not be set with a live gateway host: live requests never carry testMode")
 	}
 	c.tr = transport.New(httpClient(&cfg), transport.Policy{MaxAttempts: retry.MaxAttempts, MinWait: retry.MinWait,
 		MaxWait: retry.MaxWait, LookupInterval: retry.LookupInterval})
@@ -155,6 +156,20 @@ func checkSecret(field, v string) error {
 		}
 	}
 	return nil
+}
+
+// isLiveHost reports a base URL on one of the bearer gateway's live hosts,
+// however it is spelled.
+func isLiveHost(base string) bool {
+	u, err := url.Parse(base)
+	if err != nil {
+		return false
+	}
+	switch strings.TrimSuffix(strings.ToLower(u.Hostname()), ".") {
+	case "oppwa.com", "eu-prod.oppwa.com":
+		return true
+	}
+	return false
 }
 
 func isLoopback(host string) bool {
@@ -351,7 +366,10 @@ func (c *Client) judge(ex *transport.Exchange, cl *call) verdict {
 		if transport.Definitive(ex.Status) {
 			return verdict{err: httpError(ex)}
 		}
-		return verdict{cause: fmt.Errorf("%s sent, answered HTTP %d without a gateway result (%s)", cl.name, ex.Status, ex.BadBody)}
+		// 303 See Other is how a server answers a POST it processed: booked
+		// or refused, but never absent, whatever a look-up says.
+		return verdict{cause: fmt.Errorf("%s sent, answered HTTP %d without a gateway result (%s)", cl.name, ex.Status, ex.BadBody),
+			booked: ex.Status == http.StatusSeeOther}
 	}
 	p := c.payment(ex.Answer, ex.Body, cl)
 	code := p.Result.Code

@@ -33,11 +33,11 @@ func (c *Client) payment(w *wire.Payment, raw []byte, cl *call) *Payment {
 			p.Amount = d
 		}
 	}
+	r := c.redactor(cl)
 	if w.Card != nil {
-		p.Card = &CardInfo{Bin: w.Card.Bin, Last4Digits: w.Card.Last4Digits, Holder: w.Card.Holder,
+		p.Card = &CardInfo{Bin: r.text(w.Card.Bin), Last4Digits: r.text(w.Card.Last4Digits), Holder: r.text(w.Card.Holder),
 			ExpiryMonth: w.Card.ExpiryMonth, ExpiryYear: w.Card.ExpiryYear}
 	}
-	r := c.redactor(cl)
 	p.Descriptor = r.text(p.Descriptor)
 	for k, v := range p.ResultDetails {
 		if m := r.text(v); m != v {

@@ -3,8 +3,11 @@ package backoffice_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -73,10 +76,13 @@ var ledgerOps = []ledgerOp{
 	}},
 }
 
+// faultKinds is every way the fake gateway (or a proxy in front of it) can
+// mishandle a request.
 var faultKinds = []backofficetest.Fault{
 	{Kind: backofficetest.FaultLatency, Latency: 20 * time.Millisecond},
 	{Kind: backofficetest.FaultServerError},
 	{Kind: backofficetest.FaultServerError, StatusCode: 502},
+	{Kind: backofficetest.FaultServerError, StatusCode: http.StatusTooManyRequests},
 	{Kind: backofficetest.FaultThrottle},
 	{Kind: backofficetest.FaultSessionBusy},
 	{Kind: backofficetest.FaultDropBeforeBooking},
@@ -87,7 +93,40 @@ var faultKinds = []backofficetest.Fault{
 	{Kind: backofficetest.FaultTruncatedJSON, Booked: true},
 	{Kind: backofficetest.FaultUncertain},
 	{Kind: backofficetest.FaultUncertain, Booked: true},
+	{Kind: backofficetest.FaultProxyTimeout},
+	{Kind: backofficetest.FaultRedirect, StatusCode: http.StatusSeeOther},
+	{Kind: backofficetest.FaultRedirect, StatusCode: http.StatusTemporaryRedirect},
+	{Kind: backofficetest.FaultRedirect, StatusCode: http.StatusPermanentRedirect},
+	{Kind: backofficetest.FaultMisrouted},
+	{Kind: backofficetest.FaultMisrouted, Booked: true},
 }
+
+// faultName names a fault for a subtest.
+func faultName(f backofficetest.Fault) string {
+	name := f.Kind.String()
+	if f.Booked {
+		name += "-booked"
+	}
+	if f.StatusCode != 0 {
+		name += fmt.Sprint("-", f.StatusCode)
+	}
+	return name
+}
+
+// refusesUnprocessed reports the faults whose answer proves the request
+// was not processed: a redirect elsewhere.
+func refusesUnprocessed(f backofficetest.Fault) bool {
+	return f.Kind == backofficetest.FaultRedirect && f.StatusCode != http.StatusSeeOther
+}
+
+// matrixPolicy gives the fault matrix and the chaos test a settle time
+// well above the fake's booking latency, scaled down from the live
+// gateway's minutes.
+var matrixPolicy = backoffice.RetryPolicy{MaxAttempts: 4, MinWait: time.Millisecond, MaxWait: 5 * time.Millisecond,
+	SettleTime: 150 * time.Millisecond, LookupInterval: 20 * time.Millisecond}
+
+// bookingLatency is how late the fake's bookings land in the "late" runs.
+const bookingLatency = 40 * time.Millisecond
 
 func newFakeClient(t testing.TB, srv *backofficetest.Server, checksum bool, opts ...backoffice.Option) *backoffice.Client {
 	t.Helper()
@@ -96,7 +135,7 @@ func newFakeClient(t testing.TB, srv *backofficetest.Server, checksum bool, opts
 		creds = srv.ChecksumCredentials()
 	}
 	c, err := backoffice.NewClient(creds, append([]backoffice.Option{backoffice.WithBaseURL(srv.URL),
-		backoffice.WithRetryPolicy(backoffice.RetryPolicy{MaxAttempts: 4, MinWait: time.Millisecond, MaxWait: 5 * time.Millisecond})}, opts...)...)
+		backoffice.WithRetryPolicy(matrixPolicy)}, opts...)...)
 	require.NoError(t, err)
 	return c
 }
@@ -112,47 +151,145 @@ func bookings(srv *backofficetest.Server, mtid string) []backofficetest.Entry {
 	return out
 }
 
-// TestEveryFaultOnEveryMoneyMovingOperation: whatever the network or the
-// gateway does to the first attempt, the operation is booked exactly once,
-// the SDK's answer is that booking, and every attempt sent the same bytes.
+// truth checks an SDK answer against the fake's ledger once every booking
+// in flight has landed: Booked must be the one booking, NotBooked must have
+// booked nothing, and Unknown must be settled by Resolve, on a fresh
+// client, to what the ledger holds. It returns the outcome, and an error
+// describing a contradiction or "".
+func truth(t testing.TB, srv *backofficetest.Server, mtid string, p *backoffice.Payment, err error) (backoffice.Outcome, string) {
+	t.Helper()
+	srv.AwaitBookings()
+	booked := bookings(srv, mtid)
+	outcome := backoffice.OutcomeOf(err)
+	switch {
+	case len(booked) > 1:
+		return outcome, fmt.Sprintf("%s booked %d times (SDK said %v)", mtid, len(booked), err)
+	case outcome == backoffice.Booked && (len(booked) != 1 || booked[0].ID != p.ID):
+		return outcome, fmt.Sprintf("%s: SDK reported booking %s, ledger has %v", mtid, p.ID, booked)
+	case outcome == backoffice.NotBooked && len(booked) != 0:
+		return outcome, fmt.Sprintf("%s: SDK reported not booked (%v), ledger booked %s", mtid, err, booked[0].ID)
+	case outcome == backoffice.Unknown:
+		var ue *backoffice.UncertainError
+		if !errors.As(err, &ue) {
+			return outcome, fmt.Sprintf("%s: unknown outcome without an *UncertainError: %v", mtid, err)
+		}
+		return outcome, resolvesTo(t, srv, ue, booked)
+	}
+	return outcome, ""
+}
+
+// resolvesTo resolves a stored copy of ue on a fresh client and compares
+// the answer with the ledger.
+func resolvesTo(t testing.TB, srv *backofficetest.Server, ue *backoffice.UncertainError, booked []backofficetest.Entry) string {
+	t.Helper()
+	stored, err := json.Marshal(ue)
+	require.NoError(t, err)
+	var restored backoffice.UncertainError
+	require.NoError(t, json.Unmarshal(stored, &restored))
+	ctx, cancel := context.WithTimeout(context.Background(), 20*matrixPolicy.SettleTime)
+	defer cancel()
+	p, err := newFakeClient(t, srv, false).Resolve(ctx, &restored)
+	switch backoffice.OutcomeOf(err) {
+	case backoffice.Booked:
+		if len(booked) != 1 || booked[0].ID != p.ID {
+			return fmt.Sprintf("%s: Resolve found %s, ledger has %v", ue.MerchantTransactionID, p.ID, booked)
+		}
+	case backoffice.NotBooked:
+		if len(booked) != 0 {
+			return fmt.Sprintf("%s: Resolve said not booked (%v), ledger booked %s", ue.MerchantTransactionID, err, booked[0].ID)
+		}
+	default:
+		return fmt.Sprintf("%s: Resolve left it unknown: %v", ue.MerchantTransactionID, err)
+	}
+	return ""
+}
+
+// TestEveryFaultOnEveryMoneyMovingOperation: whatever the network, a proxy
+// or the gateway does to the first attempt, with bookings landing at once
+// or late, every bearer operation is booked exactly once and the SDK's
+// answer is that booking, and every attempt sent the same bytes. The only
+// exceptions are redirects elsewhere (307, 308): provably not processed,
+// they are NotBooked with nothing booked.
 func TestEveryFaultOnEveryMoneyMovingOperation(t *testing.T) {
 	t.Parallel()
+	for _, late := range []bool{false, true} {
+		for _, op := range ledgerOps {
+			if op.checksum {
+				continue
+			}
+			for _, f := range faultKinds {
+				name := fmt.Sprintf("late=%v/%s/%s", late, op.name, faultName(f))
+				t.Run(name, func(t *testing.T) {
+					t.Parallel()
+					var opts []backofficetest.Option
+					if late {
+						opts = append(opts, backofficetest.WithBookingLatency(bookingLatency))
+					}
+					srv := backofficetest.NewServer(opts...)
+					defer srv.Close()
+					c := newFakeClient(t, srv, false)
+					target := op.setup(t, srv, newFakeClient(t, srv, false))
+					srv.InjectFault(op.op, 1, f)
+					mtid := "matrix-" + strings.ReplaceAll(name, "/", "-")
+
+					p, err := op.do(c, target, mtid)
+
+					outcome, contradiction := truth(t, srv, mtid, p, err)
+					require.Empty(t, contradiction)
+					if refusesUnprocessed(f) {
+						assert.Equal(t, backoffice.NotBooked, outcome, "%v", err)
+						return
+					}
+					require.NoError(t, err, "the fault is on one attempt; reconciliation must resolve it")
+					assert.Equal(t, 1, srv.FaultsInjected())
+					var bodies [][]byte
+					for _, r := range srv.Requests() {
+						if r.Op == op.op {
+							bodies = append(bodies, r.Body)
+						}
+					}
+					require.NotEmpty(t, bodies)
+					for _, b := range bodies[1:] {
+						assert.True(t, bytes.Equal(bodies[0], b), "a resent request is byte-identical to the first")
+					}
+				})
+			}
+		}
+	}
+}
+
+// TestChecksumFaultsAreAnsweredTruthfully: the checksum platform cannot
+// prove a capture, refund or reversal absent (it stores no
+// merchantTransactionId for them), so an ambiguous fault may end Unknown;
+// but whatever the SDK answers must agree with the ledger.
+func TestChecksumFaultsAreAnsweredTruthfully(t *testing.T) {
+	t.Parallel()
 	for _, op := range ledgerOps {
+		if !op.checksum {
+			continue
+		}
 		for _, f := range faultKinds {
-			name := fmt.Sprintf("%s/%s", op.name, f.Kind)
-			if f.Booked {
-				name += "-booked"
-			}
-			if f.StatusCode != 0 {
-				name += fmt.Sprint("-", f.StatusCode)
-			}
-			t.Run(name, func(t *testing.T) {
+			t.Run(op.name+"/"+faultName(f), func(t *testing.T) {
 				t.Parallel()
 				srv := backofficetest.NewServer()
 				defer srv.Close()
-				c := newFakeClient(t, srv, op.checksum)
+				c := newFakeClient(t, srv, true)
 				target := op.setup(t, srv, newFakeClient(t, srv, false))
 				srv.InjectFault(op.op, 1, f)
-				mtid := "matrix-" + name
-
-				p, err := op.do(c, target, mtid)
-
-				require.NoError(t, err, "the fault is on one attempt; reconciliation must resolve it")
+				mtid := "checksum-" + faultName(f)
+				_, err := op.do(c, target, mtid)
+				srv.AwaitBookings()
 				booked := bookings(srv, mtid)
-				require.Len(t, booked, 1, "exactly one booking")
-				assert.Equal(t, booked[0].ID, p.ID, "the SDK's answer is the booking")
-				assert.True(t, booked[0].Amount.Equal(p.Amount), "amount %s vs %s", booked[0].Amount, p.Amount)
-				assert.Equal(t, 1, srv.FaultsInjected())
-
-				var bodies [][]byte
-				for _, r := range srv.Requests() {
-					if r.Op == op.op {
-						bodies = append(bodies, r.Body)
-					}
-				}
-				require.NotEmpty(t, bodies)
-				for _, b := range bodies[1:] {
-					assert.True(t, bytes.Equal(bodies[0], b), "a resent request is byte-identical to the first")
+				require.LessOrEqual(t, len(booked), 1, "never booked twice")
+				switch backoffice.OutcomeOf(err) {
+				case backoffice.Booked:
+					require.Len(t, booked, 1)
+				case backoffice.NotBooked:
+					assert.Empty(t, booked, "NotBooked, yet booked: %v", err)
+				case backoffice.Unknown:
+					var ue *backoffice.UncertainError
+					require.ErrorAs(t, err, &ue)
+					assert.Equal(t, mtid, ue.MerchantTransactionID)
 				}
 			})
 		}
@@ -169,10 +306,10 @@ func TestFaultOnEveryAttemptNeverDoubleBooks(t *testing.T) {
 			if f.Kind == backofficetest.FaultLatency {
 				continue
 			}
-			name := fmt.Sprintf("%s/%s-booked=%v", op.name, f.Kind, f.Booked)
+			name := fmt.Sprintf("%s/%s", op.name, faultName(f))
 			t.Run(name, func(t *testing.T) {
 				t.Parallel()
-				srv := backofficetest.NewServer()
+				srv := backofficetest.NewServer(backofficetest.WithBookingLatency(bookingLatency))
 				defer srv.Close()
 				c := newFakeClient(t, srv, op.checksum)
 				target := op.setup(t, srv, newFakeClient(t, srv, false))
@@ -189,9 +326,10 @@ func TestFaultOnEveryAttemptNeverDoubleBooks(t *testing.T) {
 					}
 					return backofficetest.Fault{}, false
 				})
-				mtid := "always-" + name
+				mtid := "always-" + strings.ReplaceAll(name, "/", "-")
 				_, err := op.do(c, target, mtid)
 				require.Error(t, err)
+				srv.AwaitBookings()
 				booked := bookings(srv, mtid)
 				assert.LessOrEqual(t, len(booked), 1, "never booked twice")
 				var ue *backoffice.UncertainError

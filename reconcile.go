@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"time"
 
 	"github.com/c81406b6/backoffice/internal/form"
@@ -58,8 +59,7 @@ func (c *Client) reconcile(ctx context.Context, cl *call, booked, sync bool) (lo
 		case l.state == stateFound:
 			return l, nil
 		case l.state == stateAbsent && booked:
-			l.why = errors.New("the look-up found nothing, though the gateway refused a resend as if an earlier attempt was booked")
-			l.final = true
+			l.why = errors.New("the look-up found nothing, though the gateway's answer said the request was processed or booked")
 		case l.state == stateAbsent && at.After(settleAt):
 			return l, nil
 		case l.state == stateAbsent:
@@ -85,7 +85,7 @@ func (c *Client) lookOnce(ctx context.Context, cl *call) lookup {
 	if c.variant == variantChecksum {
 		return c.lookInList(ctx, cl)
 	}
-	q := &call{name: "query"}
+	q := &call{name: "query", scrub: cl.scrub, cvv: cl.cvv}
 	c.get(q, c.queryPath(cl.mtid))
 	q.req.Once = true
 	ex := &transport.Exchange{}
@@ -96,15 +96,17 @@ func (c *Client) lookOnce(ctx context.Context, cl *call) lookup {
 		return lookup{why: fmt.Errorf("the look-up was not sent: %w", ex.Err)}
 	case ex.Err != nil:
 		return lookup{why: fmt.Errorf("the look-up failed: %w", ex.Err)}
+	case ex.Status == http.StatusTooManyRequests:
+		return lookup{why: errors.New("the look-up was throttled (HTTP 429)")}
 	case ex.Answer == nil:
 		return lookup{why: fmt.Errorf("the look-up answered HTTP %d without a gateway result (%s)", ex.Status, ex.BadBody)}
 	}
 	code := ResultCode(ex.Answer.Result.Code)
 	switch {
-	case code == CodeNotFound:
-		return lookup{state: stateAbsent}
 	case code == CodeThrottled:
 		return lookup{why: fmt.Errorf("the look-up was throttled (%s)", code)}
+	case code == CodeNotFound && ex.Status < 500:
+		return lookup{state: stateAbsent}
 	}
 	ps, _, err := c.list(ex, q)
 	if err != nil {

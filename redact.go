@@ -50,7 +50,31 @@ func (r redactor) text(s string) string {
 // inside strings, and a card number written as a bare JSON number becomes
 // a string. raw is copied only when something changes.
 func (r redactor) raw(raw []byte) []byte {
-	out, _ := r.mask(raw, true)
+	out, _ := r.mask(unescapeDigits(raw), true)
+	return out
+}
+
+// unescapeDigits writes JSON escapes of digits (\u0030 to \u0039) as the
+// digits themselves, which JSON reads the same, so that a card number
+// spelled with escapes is masked too. raw is copied only when it has one.
+func unescapeDigits(raw []byte) []byte {
+	if !bytes.Contains(raw, []byte(`\u003`)) {
+		return raw
+	}
+	out := make([]byte, 0, len(raw))
+	for i := 0; i < len(raw); i++ {
+		if raw[i] == '\\' && i+1 < len(raw) {
+			if i+5 < len(raw) && raw[i+1] == 'u' && string(raw[i+2:i+5]) == "003" && isDigit(raw[i+5]) {
+				out = append(out, raw[i+5])
+				i += 5
+				continue
+			}
+			out = append(out, raw[i], raw[i+1]) // any other escape stays as it is
+			i++
+			continue
+		}
+		out = append(out, raw[i])
+	}
 	return out
 }
 
@@ -79,7 +103,11 @@ func (r redactor) mask(b []byte, isJSON bool) ([]byte, bool) {
 			continue
 		}
 		if isJSON && inString && c == '\\' {
-			i += 2
+			if i+1 < len(b) && b[i+1] == 'u' {
+				i += 6 // \uXXXX: its hex digits are no number
+			} else {
+				i += 2
+			}
 			continue
 		}
 		if !isDigit(c) {

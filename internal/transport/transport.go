@@ -207,6 +207,12 @@ type tracked struct{ next http.RoundTripper }
 
 // RoundTrip marks the attempt handed over, then sends it.
 func (t tracked) RoundTrip(r *http.Request) (*http.Response, error) {
+	if err := r.Context().Err(); err != nil {
+		if r.Body != nil {
+			r.Body.Close()
+		}
+		return nil, &unsentError{err: err} // it ended before anything could be written
+	}
 	if ex, ok := r.Context().Value(exchangeKey{}).(*Exchange); ok {
 		ex.handed.Store(true)
 	}
