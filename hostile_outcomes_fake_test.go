@@ -119,7 +119,9 @@ func hoEnvs(latency time.Duration) []hoEnv {
 	if latency > 0 {
 		lat = append(lat, backofficetest.WithBookingLatency(latency))
 	}
-	with := func(o ...backofficetest.Option) []backofficetest.Option { return append(append([]backofficetest.Option{}, lat...), o...) }
+	with := func(o ...backofficetest.Option) []backofficetest.Option {
+		return append(append([]backofficetest.Option{}, lat...), o...)
+	}
 	return []hoEnv{
 		{name: "plain", opts: with()},
 		{name: "duplicate detection", opts: with(backofficetest.WithDuplicateDetection())},
