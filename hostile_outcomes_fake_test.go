@@ -222,3 +222,58 @@ func TestHostileOutcomeCallNeverBlocksPastContext(t *testing.T) {
 	}
 	hoCheckUncertain(t, err, srv.BearerCredentials().AccessToken)
 }
+
+// Many refunds of one debit at once on one client, each with its own
+// merchantTransactionId, while the gateway books late, throttles look-ups
+// per id, detects duplicates and mangles a third of the answers: each call's
+// answer agrees with the ledger for its own id, and no id is booked twice.
+func TestHostileOutcomeConcurrentRefundsOneClient(t *testing.T) {
+	t.Parallel()
+	srv := hoFake(t, backofficetest.WithBookingLatency(25*time.Millisecond), backofficetest.WithLookupThrottle(2, 50*time.Millisecond), backofficetest.WithDuplicateDetection())
+	kinds := []backofficetest.FaultKind{backofficetest.FaultProxyTimeout, backofficetest.FaultDropAfterBooking, backofficetest.FaultMisrouted, backofficetest.FaultUncertain, backofficetest.FaultTruncatedJSON}
+	srv.InjectFaultFunc(func(op backofficetest.Op, n int) (backofficetest.Fault, bool) {
+		if op != backofficetest.OpRefund || n%3 != 0 {
+			return backofficetest.Fault{}, false
+		}
+		return backofficetest.Fault{Kind: kinds[(n/3)%len(kinds)], Booked: true}, true
+	})
+	c := hoClient(t, srv)
+	db := srv.Debit(dec("1000.00"), "EUR")
+	const n = 30
+	type result struct {
+		p   *backoffice.Payment
+		err error
+	}
+	results := make([]result, n)
+	done := make(chan int)
+	for i := range n {
+		go func() {
+			p, err := c.Refund(hoCtx(t, 5*time.Second), db, backoffice.RefundRequest{Amount: dec("1.00"), Currency: "EUR", MerchantTransactionID: fmt.Sprintf("conc-%02d", i)})
+			results[i] = result{p, err}
+			done <- i
+		}()
+	}
+	for range n {
+		<-done
+	}
+	srv.ClearFaults()
+	srv.AwaitBookings()
+	byID := map[string][]backofficetest.Entry{}
+	for _, e := range srv.Entries(db, backoffice.PaymentTypeRefund) {
+		byID[e.MerchantTransactionID] = append(byID[e.MerchantTransactionID], e)
+	}
+	for i, r := range results {
+		id := fmt.Sprintf("conc-%02d", i)
+		booked := byID[id]
+		require.LessOrEqual(t, len(booked), 1, "%s booked twice", id)
+		switch backoffice.OutcomeOf(r.err) {
+		case backoffice.Booked:
+			require.Len(t, booked, 1, "%s reported booked", id)
+			require.Equal(t, booked[0].ID, r.p.ID, "%s", id)
+		case backoffice.NotBooked:
+			require.Empty(t, booked, "%s reported not booked: %v", id, r.err)
+		case backoffice.Unknown:
+			hoCheckUncertain(t, r.err)
+		}
+	}
+}

@@ -213,6 +213,10 @@ func TestHostileOutcomeThrottledLookupsAreNeverAbsence(t *testing.T) {
 			writeJSON(w, 200, `{"result":{"code":"800.120.100","description":"Rejected by Throttling."},"payments":[]}`)
 		},
 		"503 html": func(w http.ResponseWriter) { htmlError(w, 503) },
+		"404 html": func(w http.ResponseWriter) { htmlError(w, 404) },
+		"404 json not found": func(w http.ResponseWriter) {
+			writeJSON(w, 404, `{"error":"not found"}`)
+		},
 		"200 html": func(w http.ResponseWriter) {
 			w.Header().Set("Content-Type", "text/html")
 			io.WriteString(w, "<html>maintenance</html>")
