@@ -204,7 +204,7 @@ func TestHostileOutcome303IsProcessed(t *testing.T) {
 // found" as proof of absence and sends the refund again. A "not found" that
 // contradicts the gateway's own 303 (whose processed attempts, refused ones
 // included, are recorded and listed) proves nothing: the answer is Unknown.
-func TestHostileBug_303ThenNotFoundReadAsNotBooked(t *testing.T) {
+func TestHostileFixed_303ThenNotFoundReadAsNotBooked(t *testing.T) {
 	t.Parallel()
 	s := newHoWire(t, func(n int, w http.ResponseWriter, r *http.Request) {
 		if n == 1 {

@@ -49,7 +49,7 @@ func TestHostileOutcomeBaseURLAndTestMode(t *testing.T) {
 // case, the default port) takes test mode all the same, so testMode=EXTERNAL
 // is sent to production. The contract refuses WithTestMode with LiveURL; a
 // URL that means the same host is LiveURL.
-func TestHostileBug_TestModeWithLiveURLSpelledDifferently(t *testing.T) {
+func TestHostileFixed_TestModeWithLiveURLSpelledDifferently(t *testing.T) {
 	t.Parallel()
 	for _, u := range []string{backoffice.LiveURL + "/", "https://EU-PROD.oppwa.com", "https://eu-prod.oppwa.com:443"} {
 		_, err := backoffice.NewClient(bearerCreds, backoffice.WithBaseURL(u), backoffice.WithTestMode(backoffice.TestModeExternal))

@@ -175,7 +175,7 @@ var hoOneAttempt = backoffice.RetryPolicy{MaxAttempts: 1, MinWait: time.Millisec
 // reach Payment.Card verbatim, on a refusal and on a booking. The contract:
 // card numbers never appear in Payment fields; CardInfo "never holds a full
 // card number".
-func TestHostileBug_CardInfoEchoingFullCardNumberNotMasked(t *testing.T) {
+func TestHostileFixed_CardInfoEchoingFullCardNumberNotMasked(t *testing.T) {
 	t.Parallel()
 	for _, code := range []string{"000.100.110", "100.100.101"} {
 		t.Run(code, func(t *testing.T) {
@@ -200,7 +200,7 @@ func TestHostileBug_CardInfoEchoingFullCardNumberNotMasked(t *testing.T) {
 // json.Marshal(Payment) fails), and where it is left alone the decoded Raw
 // still holds the card number. The contract: Raw is the body as received,
 // with card numbers masked.
-func TestHostileBug_MaskingBreaksRawOnJSONEscapedCardNumber(t *testing.T) {
+func TestHostileFixed_MaskingBreaksRawOnJSONEscapedCardNumber(t *testing.T) {
 	t.Parallel()
 	s := newHoWire(t, func(_ int, w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, 200, hoEchoBody("000.100.110", hoEchoEscaped))
@@ -223,7 +223,7 @@ func TestHostileBug_MaskingBreaksRawOnJSONEscapedCardNumber(t *testing.T) {
 // echoed in its description and resultDetails, is not masked there (the
 // direct answer path masks it). The contract: the CVV of a call that sent
 // one never appears in Payment fields or Raw.
-func TestHostileBug_LookupRecordLeaksSentCVV(t *testing.T) {
+func TestHostileFixed_LookupRecordLeaksSentCVV(t *testing.T) {
 	t.Parallel()
 	s := newHoWire(t, func(_ int, w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, 200, hoEchoBody("900.100.300"))

@@ -336,7 +336,7 @@ func TestHostileOutcomeLookupRecordsThatAlmostMatch(t *testing.T) {
 // that throttles with the status only) is taken as proof of absence, and the
 // refund is sent again. The contract: a throttled look-up (800.120.100 or
 // HTTP 429) means "unknown", never "absent".
-func TestHostileBug_Lookup429WithNotFoundBodyTakenAsAbsence(t *testing.T) {
+func TestHostileFixed_Lookup429WithNotFoundBodyTakenAsAbsence(t *testing.T) {
 	t.Parallel()
 	s := newHoWire(t, func(n int, w http.ResponseWriter, r *http.Request) {
 		if n == 1 {
