@@ -10,6 +10,7 @@ type config struct {
 	now                     func() time.Time
 	internalChargebacksOnly bool
 	echoCardValues          bool
+	webhook                 webhookConfig // notify.go
 }
 
 func newConfig(opts []Option) config {

@@ -25,6 +25,7 @@ type Server struct {
 	checksum backoffice.ChecksumCredentials
 	ledger   *ledger
 	gate     *gate
+	notifier *notifier // nil without WithWebhook (notify.go)
 }
 
 // NewServer starts and returns a Server configured by opts. The caller
@@ -43,6 +44,7 @@ func NewServer(opts ...Option) *Server {
 		}),
 		gate: newGate(),
 	}
+	s.startWebhooks(cfg.webhook)
 	s.ts = httptest.NewUnstartedServer(http.HandlerFunc(s.handle))
 	// Dropped connections and aborted handlers are what the fake is for:
 	// net/http must not log them, and nothing here may print.
@@ -54,7 +56,10 @@ func NewServer(opts ...Option) *Server {
 
 // Close shuts the server down and blocks until every outstanding request
 // has finished, as httptest.Server.Close does.
-func (s *Server) Close() { s.ts.Close() }
+func (s *Server) Close() {
+	s.ts.Close()
+	s.stopWebhooks()
+}
 
 // Client returns an HTTP client configured for the server. Any other
 // client works too: the server is plain HTTP on loopback.
