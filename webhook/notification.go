@@ -84,8 +84,9 @@ func decode(plain []byte) (*Notification, error) {
 	n.Payment = p
 	if !bytes.Equal(p.Raw, n.Payload) {
 		// Masking changed the payload: show the same masked bytes in Raw.
-		// The payload is a verbatim slice of plain, so it is found there.
-		n.Raw = bytes.Replace(plain, n.Payload, p.Raw, 1)
+		// The payload is a verbatim slice of plain, so it is found there
+		// (and any copy of it elsewhere in the envelope is masked too).
+		n.Raw = bytes.ReplaceAll(plain, n.Payload, p.Raw)
 	}
 	n.Payload = p.Raw
 	return n, nil
