@@ -54,6 +54,7 @@ type ledger struct {
 	children      map[string][]*record // booked records by ReferencedID
 	byMTID        map[string][]*record // every record by MerchantTransactionID
 	registrations map[string]registration
+	onStore       func(*record) // called with mu held for every record stored; must not block (notify.go)
 }
 
 // registration is a stored card a credit may be paid to.
@@ -122,6 +123,9 @@ func (l *ledger) store(rec *record) {
 	}
 	if rec.MerchantTransactionID != "" {
 		l.byMTID[rec.MerchantTransactionID] = append(l.byMTID[rec.MerchantTransactionID], rec)
+	}
+	if l.onStore != nil {
+		l.onStore(rec)
 	}
 }
 

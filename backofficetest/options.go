@@ -14,6 +14,7 @@ type config struct {
 	lookupLimit             int
 	lookupWindow            time.Duration
 	duplicates              bool
+	webhook                 webhookConfig // notify.go
 }
 
 func newConfig(opts []Option) config {

@@ -26,6 +26,7 @@ type Server struct {
 	ledger   *ledger
 	gate     *gate
 	hard     *hardness
+	notifier *notifier // nil without WithWebhook (notify.go)
 }
 
 // NewServer starts and returns a Server configured by opts. The caller
@@ -45,6 +46,7 @@ func NewServer(opts ...Option) *Server {
 		gate: newGate(),
 		hard: newHardness(cfg),
 	}
+	s.startWebhooks(cfg.webhook)
 	s.ts = httptest.NewUnstartedServer(http.HandlerFunc(s.handle))
 	// Dropped connections and aborted handlers are what the fake is for:
 	// net/http must not log them, and nothing here may print.
@@ -59,6 +61,7 @@ func NewServer(opts ...Option) *Server {
 func (s *Server) Close() {
 	s.ts.Close()
 	s.hard.pending.Wait()
+	s.stopWebhooks()
 }
 
 // Client returns an HTTP client configured for the server. Any other

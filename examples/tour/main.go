@@ -49,7 +49,12 @@ func run(ctx context.Context) error {
 	}
 	fmt.Println()
 	fmt.Println("Checksum variant (/transactionServices/REST/v1)")
-	return checksumTour(ctx, srv)
+	if err := checksumTour(ctx, srv); err != nil {
+		return err
+	}
+	fmt.Println()
+	fmt.Println("Webhook: a chargeback the bank raised reaches the merchant's endpoint")
+	return webhookTour(ctx)
 }
 
 func runLive(ctx context.Context, creds backoffice.BearerCredentials) error {

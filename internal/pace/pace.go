@@ -25,46 +25,35 @@ type Pacer struct {
 	swept int                  // len(last) after the last sweep
 }
 
-// Wait reserves the first time, not before notBefore and at least
-// Interval after the key's previous look-up, and waits for it. It returns
-// ErrNoTime at once, reserving nothing, when that time falls after ctx's
-// deadline, and ctx's error when ctx ends while waiting (the reservation
-// then stands, which errs towards slower).
+// Wait waits for the first time, not before notBefore, that is at least
+// Interval after the key's previous look-up, and records the look-up as
+// made then. Waiters for one key take turns: each wakes, and goes back to
+// waiting if another took the turn first. It returns ErrNoTime at once
+// when the turn falls after ctx's deadline, and ctx's error when ctx ends
+// while waiting; neither records a look-up.
 func (p *Pacer) Wait(ctx context.Context, key string, notBefore time.Time) error {
-	at, ok := p.reserve(ctx, key, notBefore)
-	if !ok {
-		return ErrNoTime
-	}
-	d := time.Until(at)
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
+	for {
+		at, ok := p.take(ctx, key, notBefore)
+		if !ok {
+			return ErrNoTime
+		}
+		if at.IsZero() {
+			return ctx.Err() // taken now
+		}
+		t := time.NewTimer(time.Until(at))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
 	}
 }
 
-// Note records a look-up of key made now by someone else (a caller's own
-// read), so that the SDK's next one keeps its distance.
-func (p *Pacer) Note(key string) {
-	now := time.Now()
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.last == nil {
-		p.last = map[string]time.Time{}
-	}
-	if now.After(p.last[key]) {
-		p.last[key] = now
-	}
-	p.sweep(now)
-}
-
-func (p *Pacer) reserve(ctx context.Context, key string, notBefore time.Time) (time.Time, bool) {
+// take records a look-up of key now and returns the zero time when its
+// turn has come; otherwise it returns when the turn comes, and false when
+// that is after ctx's deadline.
+func (p *Pacer) take(ctx context.Context, key string, notBefore time.Time) (time.Time, bool) {
 	now := time.Now()
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -81,9 +70,27 @@ func (p *Pacer) reserve(ctx context.Context, key string, notBefore time.Time) (t
 	if deadline, ok := ctx.Deadline(); ok && at.After(deadline) {
 		return time.Time{}, false
 	}
-	p.last[key] = at
+	if at.After(now) {
+		return at, true
+	}
+	p.last[key] = now
 	p.sweep(now)
-	return at, true
+	return time.Time{}, true
+}
+
+// Note records a look-up of key made now by someone else (a caller's own
+// read), so that the SDK's next one keeps its distance.
+func (p *Pacer) Note(key string) {
+	now := time.Now()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.last == nil {
+		p.last = map[string]time.Time{}
+	}
+	if now.After(p.last[key]) {
+		p.last[key] = now
+	}
+	p.sweep(now)
 }
 
 // sweep forgets keys whose last look-up is more than Interval ago, once
