@@ -72,7 +72,7 @@ func (s *pager) linked(ctx context.Context, id string) ([]Payment, error) {
 		return nil, err
 	}
 	if s.notFound() {
-		return nil, &ResultError{StatusCode: s.ex.Status, Result: s.result()}
+		return nil, &notFoundError{&ResultError{StatusCode: s.ex.Status, Result: s.result()}}
 	}
 	recs, err := wire.DecodeLinked(s.ex.Body)
 	if err != nil {
@@ -173,3 +173,10 @@ func (s *pager) result() Result {
 func (s *pager) shapeError(what string, err error) error {
 	return &HTTPError{StatusCode: s.ex.Status, ContentType: s.ex.ContentType, Reason: what + " of an unexpected shape: " + err.Error()}
 }
+
+// notFoundError is a 700.400.580 answer: errors.Is(err, ErrNotFound) holds
+// and errors.As finds the *ResultError.
+type notFoundError struct{ *ResultError }
+
+func (e *notFoundError) Is(target error) bool { return target == ErrNotFound }
+func (e *notFoundError) Unwrap() error        { return e.ResultError }

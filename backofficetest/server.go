@@ -25,6 +25,7 @@ type Server struct {
 	checksum backoffice.ChecksumCredentials
 	ledger   *ledger
 	gate     *gate
+	search   searchState // search.go
 }
 
 // NewServer starts and returns a Server configured by opts. The caller
