@@ -54,7 +54,7 @@ func TestSearchPagesTheWindowInRecordingOrder(t *testing.T) {
 		ids = append(ids, seedAt(t, g.srv, backoffice.PaymentTypeDebit, searchDay.Add(time.Duration(i)*time.Hour)))
 	}
 	ids = append(ids, seedAt(t, g.srv, backoffice.PaymentTypePreauthorization, searchDay.Add(24*time.Hour-time.Second))) // inclusive
-	seedAt(t, g.srv, backoffice.PaymentTypeDebit, searchDay.Add(24*time.Hour))                                          // the day after
+	seedAt(t, g.srv, backoffice.PaymentTypeDebit, searchDay.Add(24*time.Hour))                                           // the day after
 
 	var got []string
 	for page := 1; page <= 3; page++ {
