@@ -197,23 +197,33 @@ func TestSearchThrottledPagesRetriedNeitherSkippedNorRepeated(t *testing.T) {
 	for _, tooMany := range []bool{false, true} {
 		t.Run(fmt.Sprintf("HTTP 429 %v", tooMany), func(t *testing.T) {
 			t.Parallel()
-			srv, c, ids := fakeWithDebits(t, 50)
-			window := searchPolicy.LookupInterval
-			srv.ThrottleSearch(backofficetest.SearchThrottle{N: 2, Window: window, TooManyRequests: tooMany})
+			srv, _, ids := fakeWithDebits(t, 50)
+			// A window far longer than the interval, so that pages 3 and 5
+			// are throttled however slowly the test runs; one attempt per
+			// read, so that every repeated page is the pager's own retry.
+			interval := 50 * time.Millisecond
+			srv.ThrottleSearch(backofficetest.SearchThrottle{N: 2, Window: 6 * interval, TooManyRequests: tooMany})
+			c, err := backoffice.NewClient(srv.BearerCredentials(), backoffice.WithBaseURL(srv.URL),
+				backoffice.WithRetryPolicy(backoffice.RetryPolicy{MaxAttempts: 1, LookupInterval: interval}))
+			require.NoError(t, err)
 			r := wholeDay()
 			r.PageSize = 10
 			got, errs := collect(c.Search(context.Background(), r))
 			require.Empty(t, errs)
 			assert.Equal(t, ids, got)
 			reqs := searchRequests(srv)
-			assert.Greater(t, len(reqs), 5, "some pages were throttled and asked again")
-			// Once throttled, the query is paced: each request at least
-			// LookupInterval after the previous one (a lower bound only).
-			for i := 3; i < len(reqs); i++ {
-				if gap := reqs[i].At.Sub(reqs[i-1].At); gap < window-2*time.Millisecond && sameRetry(reqs[i-1], reqs[i]) {
-					continue // the transport's own quick retry of one attempt
-				} else if gap < window-2*time.Millisecond {
-					t.Errorf("request %d sent %v after the previous one, under the %v interval", i, gap, window)
+			first := -1 // the first page asked again
+			for i := 1; i < len(reqs) && first < 0; i++ {
+				if reqs[i].RawQuery == reqs[i-1].RawQuery {
+					first = i
+				}
+			}
+			require.Positive(t, first, "a page was throttled and asked again")
+			// From the first throttling on, the query is paced: each request
+			// at least the interval after the previous one (a lower bound).
+			for i := first; i < len(reqs); i++ {
+				if gap := reqs[i].At.Sub(reqs[i-1].At); gap < interval-2*time.Millisecond {
+					t.Errorf("request %d sent %v after the previous one, under the %v interval", i, gap, interval)
 				}
 			}
 		})
@@ -243,10 +253,6 @@ func TestSearchThrottledPagesRetriedNeitherSkippedNorRepeated(t *testing.T) {
 	})
 }
 
-// sameRetry reports whether b may be the transport's immediate retry of a:
-// the same page.
-func sameRetry(a, b backofficetest.Request) bool { return a.RawQuery == b.RawQuery }
-
 func TestSearchThrottledWithoutEndGivesUp(t *testing.T) {
 	t.Parallel()
 	g := newPageServer(t, func(int) (int, string) {
@@ -266,7 +272,7 @@ func TestSearchThrottleWaitEndsWithContext(t *testing.T) {
 	t.Parallel()
 	g := newPageServer(t, func(int) (int, string) { return http.StatusTooManyRequests, `{"result":{"code":"800.120.100"}}` })
 	c := g.client(t, backoffice.WithRetryPolicy(backoffice.RetryPolicy{MaxAttempts: 1, LookupInterval: time.Hour}))
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
 	_, errs := collect(c.Search(ctx, wholeDay()))
 	require.Len(t, errs, 1)
@@ -559,7 +565,7 @@ func TestHistoryFake(t *testing.T) {
 func TestHistoryThrottledFake(t *testing.T) {
 	t.Parallel()
 	srv, c, ids := fakeWithDebits(t, 1)
-	srv.ThrottleSearch(backofficetest.SearchThrottle{N: 1, Window: searchPolicy.LookupInterval, TooManyRequests: true})
+	srv.ThrottleSearch(backofficetest.SearchThrottle{N: 1, Window: 5 * searchPolicy.LookupInterval, TooManyRequests: true})
 	for range 2 { // the second is throttled, then answered
 		h, err := c.History(context.Background(), ids[0])
 		require.NoError(t, err)
