@@ -62,7 +62,7 @@ const MaxSearchPageSize = 500
 // seconds, unless WithRetryPolicy says otherwise), and from then on every
 // page of this query waits that long after the previous request. A search
 // of many pages therefore takes minutes: bound it with ctx. A page refused
-// maxThrottled times in a row ends the iteration with the refusal.
+// twenty times in a row ends the iteration with the refusal.
 //
 // Paging follows the answer's pages count (a number or a numeric string:
 // unverified). An answer without pages, or a page without records, is the
