@@ -30,6 +30,7 @@
 //	POST /v1/registrations/{id}/payments    CD to a stored card (see AddRegistration)
 //	GET  /v1/query/{id}                     the payment's original answer
 //	GET  /v1/query?merchantTransactionId=   {"result":...,"payments":[...]}, refused attempts included
+//	GET  /v3/query, /v3/query/{id}          transaction search and history (see ThrottleSearch)
 //
 // A request with invalid or missing parameters gets HTTP 400 with
 // 200.300.404 and result.parameterErrors; the gateway creates no

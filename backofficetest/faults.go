@@ -31,7 +31,7 @@ const (
 func knownOp(op Op) bool {
 	switch op {
 	case OpPreauthorize, OpDebit, OpCapture, OpRefund, OpReversal, OpRebill, OpChargeback,
-		OpChargebackReversal, OpCredit, OpQuery, OpInquiry, OpTransactionList, OpAny:
+		OpChargebackReversal, OpCredit, OpQuery, OpInquiry, OpTransactionList, OpAny, OpSearch:
 		return true
 	}
 	return false

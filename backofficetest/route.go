@@ -29,6 +29,9 @@ func (s *Server) route(r *http.Request, form url.Values) route {
 	bearer := func(op Op, serve func(commit bool) answer) route {
 		return route{op: op, serve: serve, refuse: s.bearerFault}
 	}
+	if rt, ok := s.searchRoute(r); ok { // search.go
+		return rt
+	}
 	if r.Method == http.MethodGet {
 		if path == "/v1/query" {
 			return bearer(OpQuery, func(bool) answer { return s.bearerQueryByMTID(r) })

@@ -26,7 +26,8 @@ type Server struct {
 	ledger   *ledger
 	gate     *gate
 	hard     *hardness
-	notifier *notifier // nil without WithWebhook (notify.go)
+	notifier *notifier   // nil without WithWebhook (notify.go)
+	search   searchState // search.go
 }
 
 // NewServer starts and returns a Server configured by opts. The caller
