@@ -2,6 +2,7 @@ package backoffice_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log"
@@ -251,12 +252,99 @@ func ExampleResultCode() {
 	// 800.120.100 successful=false rejected by risk validation
 }
 
-func ExampleUncertainError() {
-	var err error = &backoffice.UncertainError{MerchantTransactionID: "order-7-refund-1", Err: context.DeadlineExceeded}
-	var ue *backoffice.UncertainError
-	if errors.As(err, &ue) {
-		// Do not send the refund again: look it up later.
-		fmt.Println("reconcile", ue.MerchantTransactionID, errors.Is(err, context.DeadlineExceeded))
+// The complete error switch a merchant's code should have around every
+// money-moving call: first whether money moved, then the details.
+func ExampleOutcomeOf() {
+	srv := backofficetest.NewServer()
+	defer srv.Close()
+	c := exampleClient(srv)
+	debit := srv.Debit(eur("50.00"), "EUR")
+
+	for _, amount := range []string{"20.00", "40.00"} {
+		p, err := c.Refund(context.Background(), debit, backoffice.RefundRequest{
+			Amount: eur(amount), Currency: "EUR", MerchantTransactionID: "order-42-refund-" + amount})
+		switch backoffice.OutcomeOf(err) {
+		case backoffice.Booked:
+			fmt.Println("booked", p.Amount.StringFixed(2), p.Result.Code)
+		case backoffice.NotBooked:
+			var (
+				re *backoffice.ResultError
+				ve *backoffice.ValidationError
+			)
+			switch {
+			case errors.As(err, &re):
+				fmt.Println("refused", re.Result.Code, re.Result.Description)
+			case errors.As(err, &ve):
+				fmt.Println("bad input", ve.Field)
+			default:
+				fmt.Println("not booked:", err) // not sent, or proven absent: safe to try again later
+			}
+		case backoffice.Unknown:
+			var u *backoffice.UncertainError
+			if errors.As(err, &u) {
+				// Never send it again blindly: store u (it is JSON without
+				// secrets) and call Client.Resolve later.
+				fmt.Println("unknown; resolve", u.MerchantTransactionID)
+			}
+		}
 	}
-	// Output: reconcile order-7-refund-1 true
+	// Output:
+	// booked 20.00 000.100.110
+	// refused 700.400.200 cannot refund (refund volume exceeded or tx reversed or invalid workflow?)
+}
+
+// An uncertain refund is stored as JSON and resolved later by another
+// Client, which looks it up and never sends it again.
+func ExampleClient_Resolve() {
+	srv := backofficetest.NewServer()
+	defer srv.Close()
+	policy := backoffice.RetryPolicy{MaxAttempts: 3, MinWait: time.Millisecond, MaxWait: 10 * time.Millisecond,
+		SettleTime: 100 * time.Millisecond, LookupInterval: 20 * time.Millisecond} // scaled down from minutes for the example
+	c, err := backoffice.NewClient(srv.BearerCredentials(), backoffice.WithBaseURL(srv.URL), backoffice.WithRetryPolicy(policy))
+	if err != nil {
+		log.Fatal(err)
+	}
+	debit := srv.Debit(eur("50.00"), "EUR")
+
+	// A proxy answers 504 while the gateway books the refund, and every
+	// look-up fails until the call gives up.
+	srv.InjectFault(backofficetest.OpRefund, 1, backofficetest.Fault{Kind: backofficetest.FaultProxyTimeout})
+	srv.InjectFaultFunc(func(op backofficetest.Op, _ int) (backofficetest.Fault, bool) {
+		return backofficetest.Fault{Kind: backofficetest.FaultServerError}, op == backofficetest.OpQuery
+	})
+	_, err = c.Refund(context.Background(), debit, backoffice.RefundRequest{
+		Amount: eur("20.00"), Currency: "EUR", MerchantTransactionID: "order-43-refund-1"})
+	var u *backoffice.UncertainError
+	if !errors.As(err, &u) {
+		log.Fatal(err)
+	}
+	fmt.Println(backoffice.OutcomeOf(err))
+	stored, _ := json.Marshal(u)
+
+	// Later, perhaps in another process: the look-ups work again.
+	srv.ClearFaults()
+	var restored backoffice.UncertainError
+	if err := json.Unmarshal(stored, &restored); err != nil {
+		log.Fatal(err)
+	}
+	later, err := backoffice.NewClient(srv.BearerCredentials(), backoffice.WithBaseURL(srv.URL), backoffice.WithRetryPolicy(policy))
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	p, err := later.Resolve(ctx, &restored)
+	switch {
+	case err == nil:
+		fmt.Println("booked", p.PaymentType, p.Amount.StringFixed(2), p.MerchantTransactionID)
+	case errors.Is(err, backoffice.ErrNotBooked):
+		fmt.Println("not booked: send it again")
+	default:
+		fmt.Println("still", backoffice.OutcomeOf(err))
+	}
+	fmt.Println("refunds booked:", len(srv.Entries(debit, backoffice.PaymentTypeRefund)))
+	// Output:
+	// unknown
+	// booked RF 20.00 order-43-refund-1
+	// refunds booked: 1
 }
