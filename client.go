@@ -31,8 +31,8 @@ const Version = "0.1.0"
 // Every operation validates its input before anything is sent. A
 // money-moving operation returns nil error only when the gateway booked it
 // (success, success needing review, or pending); *UncertainError when it
-// was sent and its outcome could not be established; any other error means
-// nothing was booked.
+// was sent and its outcome could not be established (settle it with
+// Resolve); any other error means nothing was booked. OutcomeOf says which.
 type Client struct {
 	variant  variant
 	bearer   BearerCredentials

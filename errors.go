@@ -131,8 +131,11 @@ func (e *UncertainError) Unwrap() error { return e.Err }
 // a proxy, an empty or truncated body, a body over the size limit, or a
 // content type other than JSON. StatusCode is the HTTP status received.
 //
-// For a money-moving call the SDK only returns it once it has established
-// that nothing was booked; otherwise it returns an UncertainError wrapping it.
+// For a money-moving call the SDK returns it only for statuses that prove
+// nothing was booked (a redirect it did not follow, a 4xx other than 408
+// and 429); any other such answer is ambiguous and ends in a look-up, and
+// in an *UncertainError (which describes it, never wraps it) when the
+// look-up settles nothing.
 type HTTPError struct {
 	StatusCode  int
 	ContentType string
@@ -149,9 +152,11 @@ func (e *HTTPError) Error() string {
 }
 
 // NotSentError reports a request that never reached the gateway: the
-// connection could not be made (DNS, refused, TLS) or the context ended
-// before the request was written, after the configured retries. Nothing was
-// booked; it is safe to try again later.
+// connection could not be made (DNS, refused, TLS, a proxy's CONNECT) or
+// the context ended before the request was written, after the configured
+// retries. Nothing was booked; it is safe to try again later. The SDK says
+// "not sent" only with proof: with a RoundTripper that hides whether the
+// request was written, any other failure counts as sent.
 type NotSentError struct {
 	Err error
 }

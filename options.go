@@ -27,10 +27,13 @@ const (
 )
 
 // RetryPolicy bounds the attempts of one call. MaxAttempts counts every
-// send of a request, including resends after reconciliation proved the
-// first was not booked; 1 means no retry. Waits between attempts are
-// exponential with full jitter between MinWait and MaxWait, or what the
-// gateway's Retry-After asks, capped at MaxWait.
+// send of a request, including resends after a look-up proved the first was
+// not booked; 1 means no retry. Waits between attempts are exponential with
+// full jitter between MinWait and MaxWait, or what the gateway's
+// Retry-After asks, capped at MaxWait. SettleTime and LookupInterval govern
+// the look-ups after an ambiguous attempt (see README.md, "Reliability"):
+// the first is made MinWait after it, the next ones LookupInterval apart,
+// and only one made after SettleTime can prove the attempt unbooked.
 type RetryPolicy struct {
 	MaxAttempts int
 	MinWait     time.Duration
@@ -49,7 +52,9 @@ type RetryPolicy struct {
 	LookupInterval time.Duration
 }
 
-// DefaultRetryPolicy is used when WithRetryPolicy is not given.
+// DefaultRetryPolicy is used when WithRetryPolicy is not given. Its zero
+// SettleTime and LookupInterval mean DefaultSettleTime and
+// DefaultLookupInterval. NewClient checks it like any other policy.
 var DefaultRetryPolicy = RetryPolicy{MaxAttempts: 3, MinWait: 200 * time.Millisecond, MaxWait: 5 * time.Second}
 
 // DefaultSettleTime is RetryPolicy.SettleTime's default: two minutes. The
@@ -140,7 +145,9 @@ func WithLogger(l *slog.Logger) Option {
 	}
 }
 
-// WithRetryPolicy replaces DefaultRetryPolicy.
+// WithRetryPolicy replaces DefaultRetryPolicy. Zero SettleTime and
+// LookupInterval mean their defaults; lower them only for tests against a
+// fake gateway, where bookings land in milliseconds.
 func WithRetryPolicy(p RetryPolicy) Option {
 	return func(c *config) error {
 		if _, err := completePolicy(p); err != nil {

@@ -467,3 +467,36 @@ func TestDecisionThrottledThenAmbiguousIsReconciledNotResent(t *testing.T) {
 		})
 	}
 }
+
+// A throttled look-up is tried again only after LookupInterval (the
+// gateway allows about two a minute per id), and not at all when the
+// context has no time left for it: then the throttling is the answer.
+func TestDecisionThrottledReadWaitsLookupInterval(t *testing.T) {
+	t.Parallel()
+	throttledOnce := func(n int, w http.ResponseWriter, _ *http.Request) {
+		if n == 1 {
+			writeJSON(w, 400, `{"result":{"code":"800.120.100","description":"Rejected by Throttling."}}`)
+			return
+		}
+		writeJSON(w, 200, refundOK)
+	}
+	policy := fastRetries
+	policy.LookupInterval = 150 * time.Millisecond
+
+	s := newScript(t, nil, throttledOnce)
+	start := time.Now()
+	p, err := s.client(t, backoffice.WithRetryPolicy(policy)).Inquire(context.Background(), "rf1")
+	require.NoError(t, err)
+	assert.Equal(t, "rf1", p.ID)
+	assert.GreaterOrEqual(t, time.Since(start), policy.LookupInterval, "the retry waited LookupInterval, not MaxWait")
+
+	s = newScript(t, nil, throttledOnce)
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	_, err = s.client(t, backoffice.WithRetryPolicy(policy)).Inquire(ctx, "rf1")
+	var re *backoffice.ResultError
+	require.ErrorAs(t, err, &re)
+	assert.Equal(t, backoffice.CodeThrottled, re.Result.Code)
+	_, gets := s.counts()
+	assert.Equal(t, 1, gets, "no retry the context cannot wait for")
+}

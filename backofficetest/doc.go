@@ -19,6 +19,25 @@
 // InjectFault and InjectFaultFunc make chosen requests fail at the
 // transport level (see FaultKind).
 //
+// # As hard as the real gateway
+//
+// By default a booking lands at once and look-ups are unlimited: a kind
+// gateway. Real ones are not, and a client's reliability is only proven
+// against what they do. Three options bring it closer:
+//
+//   - WithBookingLatency: bookings land late; a proxy's 504
+//     (FaultProxyTimeout), a dropped or garbled answer goes out at once
+//     while the booking still lands, so a look-up made too early finds
+//     nothing.
+//   - WithLookupThrottle: look-ups beyond n per window per payment id and
+//     per merchantTransactionId are refused with 800.120.100, as the live
+//     gateway refuses more than about two a minute.
+//   - WithDuplicateDetection: a resend of an attempt still in flight gets
+//     800.700.100, one of a booked attempt 800.110.100.
+//
+// AwaitBookings waits until bookings in flight have landed, before a test
+// compares what a client said with the ledger.
+//
 // # Bearer variant (Open Payment Platform)
 //
 // Requests carry "Authorization: Bearer <token>" and entityId (a form field
