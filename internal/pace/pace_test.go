@@ -65,7 +65,7 @@ func TestWaitRefusesATurnAfterTheDeadline(t *testing.T) {
 func TestSweepForgetsOldKeys(t *testing.T) {
 	p := &Pacer{Interval: time.Millisecond}
 	for i := range 1000 {
-		p.Note(string(rune('a' + i%26)) + time.Now().String())
+		p.Note(string(rune('a'+i%26)) + time.Now().String())
 	}
 	time.Sleep(5 * time.Millisecond)
 	for i := range 200 {
