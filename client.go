@@ -2,9 +2,7 @@ package backoffice
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/tls"
-	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"net"
@@ -12,7 +10,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/c81406b6/backoffice/internal/form"
@@ -47,8 +44,6 @@ type Client struct {
 	now      func() time.Time
 	pace     pace.Pacer // spaces look-ups of one id
 
-	idPrefix string // random per Client, so generated ids never collide
-	idSeq    atomic.Uint64
 }
 
 // NewClient returns a Client for creds. It fails with a *ValidationError for
@@ -104,12 +99,6 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 		MaxWait: retry.MaxWait, LookupInterval: retry.LookupInterval})
 	c.tr.OnRetry = c.logRetry
 	c.postHdr, c.getHdr = c.headers(cfg.userAgent)
-
-	var seed [6]byte
-	if _, err := rand.Read(seed[:]); err != nil {
-		return nil, fmt.Errorf("backoffice: no randomness for merchantTransactionId generation: %w", err)
-	}
-	c.idPrefix = "bo" + hex.EncodeToString(seed[:]) + "-"
 	return c, nil
 }
 
@@ -239,15 +228,6 @@ func (c *Client) headers(extraUA string) (post, get http.Header) {
 	post = get.Clone()
 	post["Content-Type"] = []string{"application/x-www-form-urlencoded"}
 	return post, get
-}
-
-// newMerchantTransactionID returns an id unique to this Client: its random
-// prefix and a counter, 17 characters or more.
-func (c *Client) newMerchantTransactionID() string {
-	b := make([]byte, 0, 32)
-	b = append(b, c.idPrefix...)
-	b = strconv.AppendUint(b, c.idSeq.Add(1), 36)
-	return string(b)
 }
 
 // call is one operation on its way to the gateway.

@@ -348,3 +348,22 @@ func ExampleClient_Resolve() {
 	// booked RF 20.00 order-43-refund-1
 	// refunds booked: 1
 }
+
+// Create the merchantTransactionId first and store it with the order before
+// sending: a process that dies mid-call can still look the refund up.
+func ExampleNewMerchantTransactionID() {
+	srv := backofficetest.NewServer()
+	defer srv.Close()
+	c := exampleClient(srv)
+	debit := srv.Debit(eur("30.00"), "EUR")
+
+	mtid := backoffice.NewMerchantTransactionID()
+	// saveRefundIntent(orderID, mtid) — durably, before the call.
+	p, err := c.Refund(context.Background(), debit, backoffice.RefundRequest{
+		Amount: eur("10.00"), Currency: "EUR", MerchantTransactionID: mtid})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(p.MerchantTransactionID == mtid)
+	// Output: true
+}

@@ -93,5 +93,5 @@ func (c *Client) mtidOrNew(mtid string) string {
 	if mtid != "" {
 		return mtid
 	}
-	return c.newMerchantTransactionID()
+	return NewMerchantTransactionID()
 }

@@ -725,3 +725,14 @@ func TestTestModeSentOnlyWhenSet(t *testing.T) {
 		})
 	}
 }
+
+func TestNewMerchantTransactionIDIsValidAndUnique(t *testing.T) {
+	t.Parallel()
+	seen := map[string]bool{}
+	for range 10000 {
+		id := backoffice.NewMerchantTransactionID()
+		require.False(t, seen[id], "duplicate %s", id)
+		seen[id] = true
+		require.Regexp(t, `^bo[0-9a-f]{18}-[0-9a-z]+$`, id)
+	}
+}
