@@ -95,7 +95,11 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 	if cfg.testMode != "" && isLiveHost(c.base) {
 		return nil, invalid("TestMode", "must not be set with a live gateway host: live requests never carry testMode")
 	}
-	c.tr = transport.New(httpClient(&cfg), transport.Policy{MaxAttempts: retry.MaxAttempts, MinWait: retry.MinWait,
+	hc, err := httpClient(&cfg)
+	if err != nil {
+		return nil, err
+	}
+	c.tr = transport.New(hc, transport.Policy{MaxAttempts: retry.MaxAttempts, MinWait: retry.MinWait,
 		MaxWait: retry.MaxWait, LookupInterval: retry.LookupInterval})
 	c.tr.OnRetry = c.logRetry
 	c.postHdr, c.getHdr = c.headers(cfg.userAgent)
@@ -171,7 +175,7 @@ func isLoopback(host string) bool {
 
 // httpClient returns the client attempts go through: the caller's, copied,
 // or the SDK's own; never http.DefaultClient or its transport.
-func httpClient(cfg *config) *http.Client {
+func httpClient(cfg *config) (*http.Client, error) {
 	var hc http.Client
 	if cfg.httpClient != nil {
 		hc = *cfg.httpClient
@@ -190,11 +194,16 @@ func httpClient(cfg *config) *http.Client {
 	if next == nil {
 		next = http.DefaultTransport
 	}
+	if cfg.wrap != nil {
+		if next = cfg.wrap(next); next == nil {
+			return nil, invalid("RoundTripper", "wrap returned nil")
+		}
+	}
 	if cfg.limiter != nil {
 		next = transport.RateLimited(next, cfg.limiter)
 	}
 	hc.Transport = transport.Tracked(next)
-	return &hc
+	return &hc, nil
 }
 
 // defaultTransport keeps up to 64 connections per gateway host alive, so a
@@ -250,11 +259,13 @@ type call struct {
 
 // post prepares a form POST to path under the variant's root.
 func (c *Client) post(cl *call, path string, f *form.Form, money bool) {
-	cl.req = transport.Request{Method: http.MethodPost, URL: c.base + path, Header: c.postHdr, Body: f.Encode(), Money: money}
+	cl.req = transport.Request{Method: http.MethodPost, URL: c.base + path, Header: c.postHdr, Body: f.Encode(), Money: money,
+		Op: cl.name, PaymentID: cl.target, MerchantTransactionID: cl.mtid}
 }
 
 func (c *Client) get(cl *call, pathAndQuery string) {
-	cl.req = transport.Request{Method: http.MethodGet, URL: c.base + pathAndQuery, Header: c.getHdr}
+	cl.req = transport.Request{Method: http.MethodGet, URL: c.base + pathAndQuery, Header: c.getHdr,
+		Op: cl.name, PaymentID: cl.target, MerchantTransactionID: cl.mtid}
 }
 
 // read performs a read-only call, retried on any ambiguous failure, and
@@ -449,11 +460,17 @@ func (c *Client) logAnswer(ctx context.Context, cl *call, ex *transport.Exchange
 	c.debug(ctx, "backoffice: answer", cl, attrs...)
 }
 
-func (c *Client) logRetry(ctx context.Context, attempt, status int, err error) {
+func (c *Client) logRetry(ctx context.Context, r *transport.Request, attempt, status int, err error) {
 	if c.log == nil || !c.log.Enabled(ctx, slog.LevelDebug) {
 		return
 	}
-	attrs := []slog.Attr{slog.Int("attempt", attempt), slog.Int("status", status)}
+	attrs := []slog.Attr{slog.String("op", r.Op), slog.Int("attempt", attempt), slog.Int("status", status)}
+	if r.PaymentID != "" {
+		attrs = append(attrs, slog.String("payment_id", r.PaymentID))
+	}
+	if r.MerchantTransactionID != "" {
+		attrs = append(attrs, slog.String("merchant_transaction_id", r.MerchantTransactionID))
+	}
 	if err != nil {
 		attrs = append(attrs, slog.String("error", err.Error()))
 	}

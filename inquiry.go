@@ -64,7 +64,7 @@ func (c *Client) QueryByMerchantTransactionID(ctx context.Context, merchantTrans
 }
 
 func (c *Client) queryByMTID(ctx context.Context, mtid string) ([]Payment, int, error) {
-	cl := &call{name: "query"}
+	cl := &call{name: "query", mtid: mtid}
 	c.get(cl, c.queryPath(mtid))
 	cl.req.Lookup = true
 	c.pace.Note("mtid:" + mtid)

@@ -89,6 +89,7 @@ type config struct {
 	attemptTimeout time.Duration
 	limiter        *rate.Limiter
 	now            func() time.Time
+	wrap           func(http.RoundTripper) http.RoundTripper
 }
 
 // WithBaseURL sets the gateway's base URL, e.g. TestURL, LiveURL, or a
@@ -191,6 +192,25 @@ func WithRateLimit(perSecond float64, burst int) Option {
 			return invalid("RateLimit", "needs a positive rate and a burst of at least 1")
 		}
 		c.limiter = rate.NewLimiter(rate.Limit(perSecond), burst)
+		return nil
+	}
+}
+
+// WithRoundTripper wraps the transport the SDK sends through (its own
+// tuned default, or the Transport of WithHTTPClient's client) with wrap,
+// for instance otelhttp.NewTransport for OpenTelemetry spans, keeping the
+// SDK's tuning underneath. wrap is called once, by NewClient. A wrapper
+// must pass each request's context on (as http.RoundTripper wrappers do):
+// the SDK learns from it whether an attempt was written, and without it
+// counts every failure as possibly sent (see NotSentError). Every attempt
+// goes through the wrapper, look-ups included; the rate limit of
+// WithRateLimit waits outside it.
+func WithRoundTripper(wrap func(http.RoundTripper) http.RoundTripper) Option {
+	return func(c *config) error {
+		if wrap == nil {
+			return invalid("RoundTripper", "wrap is nil")
+		}
+		c.wrap = wrap
 		return nil
 	}
 }

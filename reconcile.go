@@ -85,7 +85,7 @@ func (c *Client) lookOnce(ctx context.Context, cl *call) lookup {
 	if c.variant == variantChecksum {
 		return c.lookInList(ctx, cl)
 	}
-	q := &call{name: "query", scrub: cl.scrub, cvv: cl.cvv}
+	q := &call{name: "query", mtid: cl.mtid, scrub: cl.scrub, cvv: cl.cvv}
 	c.get(q, c.queryPath(cl.mtid))
 	q.req.Once = true
 	ex := &transport.Exchange{}

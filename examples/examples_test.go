@@ -27,6 +27,9 @@ func TestExamplesRun(t *testing.T) {
 	require.NoError(t, err, "%s", out)
 	for _, main := range dirs {
 		name := filepath.Dir(main)
+		if _, err := os.Stat(filepath.Join(name, "go.mod")); err == nil {
+			continue // a module of its own (otel): .ci/run runs it in its directory
+		}
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)

@@ -55,7 +55,7 @@ type Transport struct {
 	rc     *retryablehttp.Client
 	policy Policy
 	// OnRetry, when set, is told of every retry decision (for logging).
-	OnRetry func(ctx context.Context, attempt int, status int, err error)
+	OnRetry func(ctx context.Context, r *Request, attempt int, status int, err error)
 }
 
 // New wraps hc, which is used as given and never modified.
@@ -95,6 +95,9 @@ type Request struct {
 	// Once sends a single attempt, whatever the policy: the caller paces
 	// and repeats it itself.
 	Once bool
+	// Op, PaymentID and MerchantTransactionID name the request in
+	// OnRetry's logs.
+	Op, PaymentID, MerchantTransactionID string
 }
 
 // Exchange carries the state of one logical request across all its
@@ -304,7 +307,7 @@ func (t *Transport) checkRetry(ctx context.Context, resp *http.Response, err err
 	}
 	if retry && !ex.req.Once && ctx.Err() == nil && ex.Attempts < t.policy.MaxAttempts {
 		if t.OnRetry != nil {
-			t.OnRetry(ctx, ex.Attempts, ex.Status, ex.Err)
+			t.OnRetry(ctx, ex.req, ex.Attempts, ex.Status, ex.Err)
 		}
 		ex.sent.Store(false)
 		ex.live.Store(false)
