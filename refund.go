@@ -13,9 +13,10 @@ type RefundRequest struct {
 	Currency              string
 	MerchantTransactionID string // optional: your unique id for this refund; one is generated if empty
 
-	// Country (ISO 3166-1 alpha-2) and PurchasedAt, when both are set, make
-	// Refund check the country's refund window (RefundWindowFor) before
-	// sending. Countries without a published window are not checked.
+	// Country (ISO 3166-1 alpha-2) and PurchasedAt make Refund check the
+	// country's refund window (RefundWindows lists them) before sending.
+	// Give both or neither: one without the other is a *ValidationError.
+	// Countries without a published window are not checked.
 	Country     string
 	PurchasedAt time.Time
 

@@ -1,6 +1,7 @@
 package backoffice
 
 import (
+	"slices"
 	"strings"
 	"time"
 )
@@ -64,13 +65,35 @@ func daysIn(y int, m time.Month, loc *time.Location) int {
 	return time.Date(y, m+1, 0, 0, 0, 0, 0, loc).Day()
 }
 
-// checkRefundWindow refuses, before sending, a refund past its window.
+// RefundWindows returns every published refund window, ordered by
+// country: Argentina, Brazil and Mexico 90 days, Chile 11 months, Colombia
+// 120 days, Peru 6 months after the purchase. Elsewhere the usual window
+// is about 60 days, which the SDK does not enforce; past a window, Credit
+// returns the money instead.
+func RefundWindows() []RefundWindow {
+	out := make([]RefundWindow, 0, len(refundWindows))
+	for _, w := range refundWindows {
+		out = append(out, w)
+	}
+	slices.SortFunc(out, func(a, b RefundWindow) int { return strings.Compare(a.Country, b.Country) })
+	return out
+}
+
+// checkRefundWindow refuses, before sending, a refund past its window. A
+// Country without PurchasedAt is refused too: the check cannot be made, and
+// skipping it silently would send a refund the caller asked to be checked.
 func (c *Client) checkRefundWindow(country string, purchasedAt time.Time) error {
-	if country == "" || purchasedAt.IsZero() {
+	if country == "" {
+		if !purchasedAt.IsZero() {
+			return invalid("Country", "is required with PurchasedAt: the refund window depends on it")
+		}
 		return nil
 	}
 	if len(country) != 2 || !isLetters(country) {
 		return invalid("Country", "must be an ISO 3166-1 alpha-2 code such as BR")
+	}
+	if purchasedAt.IsZero() {
+		return invalid("PurchasedAt", "is required with Country: the refund window is counted from the purchase")
 	}
 	w, ok := RefundWindowFor(country)
 	if !ok {

@@ -202,8 +202,6 @@ func TestRefundWithinWindowOrWithoutCheckIsSent(t *testing.T) {
 		{"BR within, fixed clock", "BR", purchased, time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)},
 		{"BR exactly at the deadline", "BR", purchased, brDeadline},
 		{"CL 10 months later", "CL", time.Date(2024, 3, 31, 0, 0, 0, 0, time.UTC), time.Date(2025, 1, 31, 0, 0, 0, 0, time.UTC)},
-		{"country without purchase date", "BR", time.Time{}, time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)},
-		{"purchase date without country", "", purchased, time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)},
 		{"country without a known window", "US", purchased, time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)},
 	}
 	for _, tt := range tests {
@@ -223,4 +221,39 @@ func TestRefundWithinWindowOrWithoutCheckIsSent(t *testing.T) {
 			assert.Len(t, rec.Requests(), 1)
 		})
 	}
+}
+
+// A Country without PurchasedAt (or the reverse) cannot be checked: it is
+// refused before sending rather than silently sent unchecked.
+func TestRefundWindowNeedsBothCountryAndPurchaseDate(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		field   string
+		country string
+		bought  time.Time
+	}{
+		{"PurchasedAt", "BR", time.Time{}},
+		{"Country", "", time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)},
+	} {
+		rec := newValidationRecorder(t, false)
+		_, err := rec.bearer(t).Refund(context.Background(), "db1",
+			backoffice.RefundRequest{Amount: dec("5"), Currency: "EUR", Country: tt.country, PurchasedAt: tt.bought})
+		var ve *backoffice.ValidationError
+		require.ErrorAs(t, err, &ve)
+		assert.Equal(t, tt.field, ve.Field)
+		assert.Empty(t, rec.Requests(), "nothing sent")
+	}
+}
+
+func TestRefundWindowsListsThePublishedWindows(t *testing.T) {
+	t.Parallel()
+	ws := backoffice.RefundWindows()
+	var countries []string
+	for _, w := range ws {
+		countries = append(countries, w.Country)
+		got, ok := backoffice.RefundWindowFor(w.Country)
+		require.True(t, ok)
+		assert.Equal(t, w, got)
+	}
+	assert.Equal(t, []string{"AR", "BR", "CL", "CO", "MX", "PE"}, countries)
 }
