@@ -45,7 +45,7 @@ func (s *Server) bearerOperation(r *http.Request, form url.Values, refID string,
 		return s.bearerUnauthorized()
 	}
 	p := s.newParams(form)
-	op := operation{typ: p.paymentType(cp, rf, rv, rb, cb, cr), refID: refID, mtid: p.common()}
+	op := operation{typ: p.paymentType(cp, rf, rv, rb, cb, cr), refID: refID, mtid: p.common(), forced: forcedCode(r)}
 	if op.typ == rv && !p.present("amount") && !p.present("currency") {
 		op.full = true // a full reversal sends neither
 	} else {
@@ -64,7 +64,7 @@ func (s *Server) bearerInitial(r *http.Request, form url.Values, commit bool) an
 		return s.bearerUnauthorized()
 	}
 	p := s.newParams(form)
-	op := operation{typ: p.paymentType(pa, db, cd), mtid: p.common()}
+	op := operation{typ: p.paymentType(pa, db, cd), mtid: p.common(), forced: forcedCode(r)}
 	op.amount, op.currency = p.amount(), p.currency()
 	credit := op.typ == cd
 	if credit {
@@ -86,7 +86,7 @@ func (s *Server) bearerRegistrationCredit(r *http.Request, form url.Values, regi
 		return s.bearerUnauthorized()
 	}
 	p := s.newParams(form)
-	op := operation{typ: p.paymentType(cd), registrationID: registrationID, mtid: p.common()}
+	op := operation{typ: p.paymentType(cd), registrationID: registrationID, mtid: p.common(), forced: forcedCode(r)}
 	op.amount, op.currency = p.amount(), p.currency()
 	op.brand = p.optional("paymentBrand", brandPattern)
 	if p.errs != nil {

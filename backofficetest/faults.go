@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"github.com/c81406b6/backoffice"
 )
 
 // Op names the kind of request a fault is aimed at.
@@ -191,6 +193,8 @@ type gate struct {
 	injected int
 
 	fnMu sync.Mutex // serializes calls to fn, made outside mu
+
+	answers map[Op][]backoffice.ResultCode // AnswerNext's codes, in order
 }
 
 func newGate() *gate {

@@ -139,3 +139,32 @@ func TestMisroutedAnswerBelongsToAnotherRequest(t *testing.T) {
 		}
 	}
 }
+
+func TestAnswerNextWithAChosenCode(t *testing.T) {
+	t.Parallel()
+	g := newGateway(t)
+	db := g.srv.Debit(dec("50.00"), "EUR")
+
+	g.srv.AnswerNext(backofficetest.OpRefund, "000.200.000") // pending
+	r := g.operate(db, "RF", "10.00", "EUR")
+	assert.Equal(t, http.StatusOK, r.status)
+	assert.Equal(t, "000.200.000", r.p.Result.Code)
+	refunds := g.srv.Entries(db, backoffice.PaymentTypeRefund)
+	require.Len(t, refunds, 1, "a pending refund is booked")
+	assert.Equal(t, backoffice.ResultCode("000.200.000"), refunds[0].Code)
+
+	g.srv.AnswerNext(backofficetest.OpRefund, "800.100.151") // a decline
+	r = g.operate(db, "RF", "10.00", "EUR")
+	assert.Equal(t, http.StatusBadRequest, r.status)
+	assert.Equal(t, "800.100.151", r.p.Result.Code)
+	assert.Len(t, g.srv.Entries(db, backoffice.PaymentTypeRefund), 1, "a declined refund books nothing")
+
+	r = g.operate(db, "RF", "10.00", "EUR")
+	assert.Equal(t, "000.100.110", r.p.Result.Code, "one request only")
+
+	g.srv.AnswerNext(backofficetest.OpRefund, "000.400.000") // review, but the rules refuse it
+	r = g.operate(db, "RF", "40.00", "EUR")
+	assert.Equal(t, "700.400.200", r.p.Result.Code, "the money rules still win")
+
+	assert.Panics(t, func() { g.srv.AnswerNext(backofficetest.OpRefund, "nonsense") })
+}

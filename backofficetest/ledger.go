@@ -81,6 +81,18 @@ func (l *ledger) apply(op operation, at time.Time, ndcPrefix string, commit bool
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	code := l.decide(&op, at)
+	booked := code == codeTestSuccess
+	if op.forced != "" {
+		// AnswerNext: a booking code replaces the success, when the rules
+		// book it at all; any other code refuses.
+		if books(op.forced) {
+			if booked {
+				code = op.forced
+			}
+		} else {
+			code, booked = op.forced, false
+		}
+	}
 	rec := &record{
 		Entry: Entry{
 			ID:                    l.freshID(),
@@ -92,7 +104,7 @@ func (l *ledger) apply(op operation, at time.Time, ndcPrefix string, commit bool
 			Code:                  code,
 			At:                    at.UTC(),
 		},
-		booked: code == codeTestSuccess,
+		booked: booked,
 		brand:  op.brand,
 		card:   op.card,
 		ndc:    ndcPrefix + "_" + newID(),

@@ -30,6 +30,7 @@ type operation struct {
 	card           *cardInfo                // what answers show of the card
 	registrationID string                   // a credit to a stored card
 	targets        []backoffice.PaymentType // narrows what may be referenced (checksum RV: PA only)
+	forced         backoffice.ResultCode    // AnswerNext's code, "" for none
 }
 
 // decide applies the money rules to op at time now and returns the result

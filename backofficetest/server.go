@@ -57,13 +57,25 @@ func NewServer(opts ...Option) *Server {
 	return s
 }
 
-// Close shuts the server down and blocks until every outstanding request
-// has finished, as httptest.Server.Close does.
+// Close shuts the server down: it stops listening, closes idle
+// connections, blocks until every outstanding request has finished (as
+// httptest.Server.Close does) and every booking in flight has landed, then
+// waits closeGrace more. That last wait makes a closed fake behave like a
+// gateway that is down: a client holding an idle keep-alive connection
+// notices it closed before its next request, which then cannot connect
+// (not sent), instead of racing the close and failing mid-request (sent,
+// outcome unknown) in some runs and not others.
 func (s *Server) Close() {
 	s.ts.Close()
 	s.hard.pending.Wait()
 	s.stopWebhooks()
+	time.Sleep(closeGrace)
 }
+
+// closeGrace is how long Close gives clients to see their idle connections
+// closed. Their transports notice within microseconds on an idle machine;
+// the margin is for a loaded one.
+const closeGrace = 25 * time.Millisecond
 
 // Client returns an HTTP client configured for the server. Any other
 // client works too: the server is plain HTTP on loopback.

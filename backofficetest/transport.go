@@ -48,6 +48,12 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := s.gate.admit(req)
+	if code, ok := s.gate.takeAnswer(rt.op); ok {
+		r = r.WithContext(context.WithValue(r.Context(), forcedCodeKey{}, code))
+		mtid, path, target := rt.mtid, rt.path, rt.target
+		rt = s.route(r, form)
+		rt.mtid, rt.path, rt.target = mtid, path, target
+	}
 	if f.Latency > 0 && f.Kind != FaultProxyTimeout && !sleep(r.Context(), f.Latency) {
 		return
 	}
