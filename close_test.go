@@ -26,3 +26,26 @@ func TestClosedFakeIsNotSentEvenWithAWarmClient(t *testing.T) {
 		require.ErrorAs(t, err, &ns, "a closed fake is like a gateway that is down: nothing sent")
 	}
 }
+
+// A fake that refuses connections is a gateway that is down: a call is not
+// sent, and once it accepts again the next call is booked.
+func TestRefusedConnectionsAreNotSent(t *testing.T) {
+	t.Parallel()
+	srv := backofficetest.NewServer()
+	defer srv.Close()
+	c := newFakeClient(t, srv, false)
+	debit := srv.Debit(dec("50.00"), "EUR")
+	_, err := c.Refund(context.Background(), debit, backoffice.RefundRequest{Amount: dec("1.00"), Currency: "EUR"})
+	require.NoError(t, err, "a warm client")
+
+	srv.RefuseConnections()
+	_, err = c.Refund(context.Background(), debit, backoffice.RefundRequest{Amount: dec("1.00"), Currency: "EUR"})
+	var ns *backoffice.NotSentError
+	require.ErrorAs(t, err, &ns)
+	require.Equal(t, backoffice.NotBooked, backoffice.OutcomeOf(err))
+
+	srv.AcceptConnections()
+	_, err = c.Refund(context.Background(), debit, backoffice.RefundRequest{Amount: dec("1.00"), Currency: "EUR"})
+	require.NoError(t, err)
+	require.Len(t, srv.Entries(debit, backoffice.PaymentTypeRefund), 2)
+}

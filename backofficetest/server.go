@@ -26,6 +26,7 @@ type Server struct {
 	ledger   *ledger
 	gate     *gate
 	hard     *hardness
+	listen   listenState // refuse.go
 	notifier *notifier   // nil without WithWebhook (notify.go)
 	search   searchState // search.go
 }
