@@ -27,6 +27,22 @@ func (c *Client) payment(w *wire.Payment, raw []byte, cl *call) *Payment {
 		Timestamp:             parseTimestamp(firstOf(w.Timestamp, w.TransactionDate)),
 		Status:                w.Status,
 		TransactionStatus:     string(w.TransactionStatus),
+		RegistrationID:        w.RegistrationID,
+		ShortID:               w.ShortID,
+		Source:                w.Source,
+		PaymentMethod:         w.PaymentMethod,
+	}
+	var risk struct{ Score wire.Str }
+	if wire.Optional(w.Risk, &risk) {
+		p.RiskScore = string(risk.Score)
+	}
+	var customer struct{ MerchantCustomerID string }
+	if wire.Optional(w.Customer, &customer) {
+		p.MerchantCustomerID = customer.MerchantCustomerID
+	}
+	var params wire.StrMap
+	if wire.Optional(w.CustomParameters, &params) {
+		p.CustomParameters = params
 	}
 	if w.Amount != "" {
 		if d, err := decimal.NewFromString(string(w.Amount)); err == nil {
@@ -39,9 +55,11 @@ func (c *Client) payment(w *wire.Payment, raw []byte, cl *call) *Payment {
 			ExpiryMonth: w.Card.ExpiryMonth, ExpiryYear: w.Card.ExpiryYear}
 	}
 	p.Descriptor = r.text(p.Descriptor)
-	for k, v := range p.ResultDetails {
-		if m := r.text(v); m != v {
-			p.ResultDetails[k] = m
+	for _, m := range []map[string]string{p.ResultDetails, p.CustomParameters} {
+		for k, v := range m {
+			if masked := r.text(v); masked != v {
+				m[k] = masked
+			}
 		}
 	}
 	if res := w.Result; res != nil {

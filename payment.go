@@ -2,6 +2,8 @@ package backoffice
 
 import (
 	"encoding/json"
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -45,11 +47,56 @@ type Payment struct {
 	Status                string    // checksum variant: "capturesuccess", "reversed", ...
 	TransactionStatus     string    // checksum variant: Y, N, P, C or 3D
 
-	// Raw is the JSON body as received, kept for auditing and for fields this
-	// type does not model. Card numbers and CVVs the gateway echoes back in
-	// parameterErrors are masked in it, as everywhere else.
+	RegistrationID     string            // the stored card's registration, when the payment used or created one
+	ShortID            string            // the short id a support ticket quotes, e.g. "5420.6916.5424"
+	Source             string            // where the payment came from, e.g. "SCHEDULER"
+	PaymentMethod      string            // e.g. "CC"
+	RiskScore          string            // risk.score, as the gateway wrote it
+	MerchantCustomerID string            // customer.merchantCustomerId
+	CustomParameters   map[string]string // customParameters, as sent back
+
+	// Raw is the JSON the payment came in, kept for auditing and for fields
+	// this type does not model: the whole answer for a call's answer, the
+	// record's own object for a list record. It is what the gateway sent
+	// with one change: what the SDK masks everywhere (card numbers, a CVV
+	// the call sent, credentials) is masked in it too, and it stays valid
+	// JSON. It never shares memory with the SDK's buffers.
 	Raw json.RawMessage
 }
+
+// String describes the payment in one line, without Raw: id, type,
+// amount, result and merchantTransactionId. Everything in it is masked as
+// the fields are.
+func (p Payment) String() string {
+	var b strings.Builder
+	b.WriteString("backoffice.Payment{")
+	if p.ID != "" {
+		b.WriteString(p.ID)
+		b.WriteString(" ")
+	}
+	b.WriteString(string(p.PaymentType))
+	if !p.Amount.IsZero() || p.Currency != "" {
+		fmt.Fprintf(&b, " %s %s", p.Amount.StringFixed(2), p.Currency)
+	}
+	if p.Result.Code != "" {
+		fmt.Fprintf(&b, " result %s", p.Result.Code)
+		if p.Result.Description != "" {
+			fmt.Fprintf(&b, " %q", truncate(p.Result.Description, 80))
+		}
+	}
+	if p.ReferencedID != "" {
+		b.WriteString(" of ")
+		b.WriteString(p.ReferencedID)
+	}
+	if p.MerchantTransactionID != "" {
+		fmt.Fprintf(&b, " merchantTransactionId %q", p.MerchantTransactionID)
+	}
+	b.WriteString("}")
+	return b.String()
+}
+
+// GoString is String, for %#v.
+func (p Payment) GoString() string { return p.String() }
 
 // CardInfo is the masked card data the gateway returns. It never holds a full
 // card number.

@@ -35,6 +35,16 @@ type Payment struct {
 	TransactionStatus     Str     `json:"transactionStatus"`
 	SystemPaymentID       Str     `json:"systemPaymentId"` // checksum list records
 	TransactionDate       string  `json:"transactionDate"` // checksum list records
+	RegistrationID        string  `json:"registrationId"`
+	ShortID               string  `json:"shortId"`
+	Source                string  `json:"source"`
+	PaymentMethod         string  `json:"paymentMethod"`
+	// Objects whose shape varies between gateways and over time: kept raw
+	// and read leniently (see Optional), so that an unexpected shape never
+	// makes a booked payment's answer undecodable.
+	Risk             json.RawMessage `json:"risk"`
+	Customer         json.RawMessage `json:"customer"`
+	CustomParameters json.RawMessage `json:"customParameters"`
 
 	// The records of a list answer. The bearer variant names them payments;
 	// the checksum variant's transaction list is unverified, so the field
@@ -67,6 +77,12 @@ type Card struct {
 	Holder      string `json:"holder"`
 	ExpiryMonth string `json:"expiryMonth"`
 	ExpiryYear  string `json:"expiryYear"`
+}
+
+// Optional decodes raw into v and reports whether it could: a field of an
+// unexpected shape is left out rather than failing the whole answer.
+func Optional(raw json.RawMessage, v any) bool {
+	return len(raw) > 0 && json.Unmarshal(raw, v) == nil
 }
 
 // ErrNotResult reports a JSON body that carries no result code, so it is not
