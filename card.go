@@ -8,6 +8,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/c81406b6/backoffice/internal/luhn"
 )
 
 // Card is a card to credit (CreditRequest). Number and CVV are secrets: the
@@ -57,7 +59,7 @@ func (c *Card) validate(now time.Time) error {
 	if len(n) < 12 || len(n) > 19 || !allDigits(n) {
 		return invalid("Card.Number", "must be 12 to 19 digits")
 	}
-	if !luhn(n) {
+	if !luhn.Valid(n) {
 		return invalid("Card.Number", "fails the Luhn check")
 	}
 	if c.Holder == "" {
@@ -83,23 +85,6 @@ func (c *Card) validate(now time.Time) error {
 		return invalid("Card.CVV", "must be 3 or 4 digits")
 	}
 	return nil
-}
-
-func luhn(n string) bool {
-	sum := 0
-	double := false
-	for i := len(n) - 1; i >= 0; i-- {
-		d := int(n[i] - '0')
-		if double {
-			d *= 2
-			if d > 9 {
-				d -= 9
-			}
-		}
-		sum += d
-		double = !double
-	}
-	return sum%10 == 0
 }
 
 func allDigits(s string) bool {

@@ -3,6 +3,8 @@ package backoffice
 import (
 	"bytes"
 	"strings"
+
+	"github.com/c81406b6/backoffice/internal/luhn"
 )
 
 // redactor masks what must never reach a caller's logs, even when the
@@ -137,7 +139,7 @@ func (r redactor) maskRun(b []byte, start, end, digits int, inString bool) []byt
 		return nil
 	}
 	run := b[start:end]
-	if digits >= 12 && digits <= 19 && luhnRun(run) {
+	if digits >= 12 && digits <= 19 && luhn.Valid(run) {
 		masked := make([]byte, 0, len(run)+2)
 		if !inString {
 			masked = append(masked, '"')
@@ -194,25 +196,6 @@ func standalone(b []byte, start, end int) bool {
 		}
 	}
 	return true
-}
-
-func luhnRun(run []byte) bool {
-	sum, double := 0, false
-	for i := len(run) - 1; i >= 0; i-- {
-		if !isDigit(run[i]) {
-			continue
-		}
-		d := int(run[i] - '0')
-		if double {
-			d *= 2
-			if d > 9 {
-				d -= 9
-			}
-		}
-		sum += d
-		double = !double
-	}
-	return sum%10 == 0
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }

@@ -5,7 +5,7 @@ import (
 	"strconv"
 )
 
-//go:generate go run ./internal/gen/resultcodes -in ../shared/reference/opp-resultcodes.json -out resultcodes.go
+//go:generate go run ./internal/gen/resultcodes -in internal/gen/resultcodes/opp-resultcodes.json -out resultcodes.go
 
 // ResultCode is a gateway result code: "ddd.ddd.ddd" such as "000.100.112" in
 // the bearer variant, five digits such as "00001" in the checksum variant.

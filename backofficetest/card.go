@@ -17,24 +17,6 @@ func newCardInfo(number, holder, month, year string) *cardInfo {
 	}
 }
 
-// luhnValid reports whether a string of digits passes the Luhn check.
-func luhnValid(digits string) bool {
-	sum := 0
-	double := false
-	for i := len(digits) - 1; i >= 0; i-- {
-		d := int(digits[i] - '0')
-		if double {
-			d *= 2
-			if d > 9 {
-				d -= 9
-			}
-		}
-		sum += d
-		double = !double
-	}
-	return sum%10 == 0
-}
-
 // expired reports whether c is past its expiry at now. A card is valid
 // through the last day of its expiry month (UTC).
 func expired(c cardInfo, now time.Time) bool {

@@ -43,45 +43,5 @@ const (
 	codeUncertain   backoffice.ResultCode = "900.100.300"
 )
 
-// catalogueText is the published description of every code above. It is
-// used while backoffice.ResultCode.Description, the SDK's own catalogue,
-// does not know a code, so answers always carry the gateway's wording.
-var catalogueText = map[backoffice.ResultCode]string{
-	codeTestSuccess:         "Request successfully processed in 'Merchant in Integrator Test Mode'",
-	codeQuerySuccess:        "successful request",
-	codeInvalidParameter:    "invalid or missing parameter",
-	codeAuthentication:      "invalid authentication information",
-	codeNotFound:            "cannot find transaction",
-	codeUnknownReference:    "reference id not existing",
-	codeAmountTooLarge:      "invalid amount (probably too large)",
-	codeCurrencyMismatch:    "referenced payment currency does not match with requested payment currency",
-	codeInappropriateType:   "referenced transaction is of inappropriate type",
-	codeReferenceRefused:    "referenced tx was rejected",
-	codeChargedBack:         "referenced tx can not be refunded or reversed (was chargebacked)",
-	codeCannotCapture:       "cannot capture (PA value exceeded, PA reverted or invalid workflow?)",
-	codeCannotRefund:        "cannot refund (refund volume exceeded or tx reversed or invalid workflow?)",
-	codeCannotReverse:       "cannot reverse (already refunded|reversed, invalid workflow or amount exceeded)",
-	codeCannotChargeback:    "cannot chargeback (already chargebacked or invalid workflow?)",
-	codeChargebackInternal:  "chargeback can only be generated internally by the payment system",
-	codeCRRepeated:          "cannot reversal chargeback (chargeback is already reversaled or invalid workflow?)",
-	codeCRWorkflow:          "cannot reversal chargeback (no chargeback existing or invalid workflow?)",
-	codeCaptureWorkflow:     "capture needs at least one successful transaction of type (PA)",
-	codeRefundWorkflow:      "refund needs at least one successful transaction of type (CP or DB or RB or RC)",
-	codeReversalWorkflow:    "reversal needs at least one successful transaction of type (CP or DB or RB or PA)",
-	codeChargebackWorkflow:  "chargeback needs at least one successful transaction of type (CP or DB or RB)",
-	codeInvalidCard:         "invalid creditcard, bank account number or bank name",
-	codeCardExpired:         "card expired",
-	codeRegistrationLength:  "invalid length for specified registration id (must be 32 chars)",
-	codeRegistrationUnknown: "registration does not exist",
-	codeThrottled:           "Rejected by Throttling.",
-	codeSessionBusy:         "transaction for the same session is currently being processed, please try again later.",
-	codeUncertain:           "timeout, uncertain result",
-}
-
 // describe returns the description answers carry for c.
-func describe(c backoffice.ResultCode) string {
-	if d := c.Description(); d != "" {
-		return d
-	}
-	return catalogueText[c]
-}
+func describe(c backoffice.ResultCode) string { return c.Description() }

@@ -168,3 +168,16 @@ func TestAnswerNextWithAChosenCode(t *testing.T) {
 
 	assert.Panics(t, func() { g.srv.AnswerNext(backofficetest.OpRefund, "nonsense") })
 }
+
+// Every code the fake answers with is in the SDK's catalogue, so its
+// answers carry the gateway's published wording.
+func TestEveryCodeOfTheFakeHasItsPublishedDescription(t *testing.T) {
+	t.Parallel()
+	for _, code := range []backoffice.ResultCode{"000.100.110", "000.000.100", "200.300.404", "800.900.300", "700.400.580",
+		"700.100.100", "100.550.310", "700.100.200", "700.100.300", "700.100.400", "700.100.500", "700.400.100",
+		"700.400.200", "700.400.300", "700.400.400", "700.400.402", "700.300.500", "700.300.600", "700.400.510",
+		"700.400.520", "700.400.530", "700.400.540", "100.100.101", "100.100.303", "100.150.101", "100.150.200",
+		"800.120.100", "800.700.100", "800.110.100", "900.100.300"} {
+		assert.NotEmpty(t, code.Description(), "%s", code)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/c81406b6/backoffice"
+	"github.com/c81406b6/backoffice/internal/luhn"
 	"github.com/shopspring/decimal"
 )
 
@@ -235,7 +236,7 @@ func (l *ledger) decideCredit(op *operation, now time.Time) backoffice.ResultCod
 // checkCard refuses a card that fails the Luhn check or has expired. An
 // operation without card passes.
 func checkCard(op *operation, now time.Time) backoffice.ResultCode {
-	if op.cardNumber != "" && !luhnValid(op.cardNumber) {
+	if op.cardNumber != "" && !luhn.Valid(op.cardNumber) {
 		return codeInvalidCard
 	}
 	if op.card != nil && expired(*op.card, now) {

@@ -3,6 +3,8 @@ package pace
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -65,15 +67,21 @@ func TestWaitRefusesATurnAfterTheDeadline(t *testing.T) {
 func TestSweepForgetsOldKeys(t *testing.T) {
 	p := &Pacer{Interval: time.Millisecond}
 	for i := range 1000 {
-		p.Note(string(rune('a'+i%26)) + time.Now().String())
+		p.Note(fmt.Sprint("old-", i))
 	}
 	time.Sleep(5 * time.Millisecond)
-	for i := range 200 {
-		p.Note("late" + string(rune(i)))
+	for i := range 3000 {
+		p.Note(fmt.Sprint("late-", i))
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if len(p.last) > 600 {
-		t.Errorf("%d keys kept; old ones should have been swept", len(p.last))
+	old := 0
+	for k := range p.last {
+		if strings.HasPrefix(k, "old-") {
+			old++
+		}
+	}
+	if old != 0 {
+		t.Errorf("%d keys older than the interval kept after the map tripled", old)
 	}
 }

@@ -2,10 +2,12 @@
 // result-code descriptions, from the gateway's published list
 // ({"resultCodes":[{"code","description"}]}).
 //
-// The published list is not vendored: regenerate when the gateway publishes a
-// new one and review the diff. Descriptions are copied byte for byte, odd
-// spelling and trailing spaces included, because callers may compare them with
-// what the gateway sends.
+// The published list is kept beside this file (opp-resultcodes.json): when
+// the gateway publishes a new one, replace it, run go generate in the root
+// package and review the diff. CI regenerates the catalogue from it and
+// fails when resultcodes.go is not current. Descriptions are copied byte
+// for byte, odd spelling and trailing spaces included, because callers may
+// compare them with what the gateway sends.
 //
 // The checksum (transactionServices) variant publishes no list, so its
 // five-digit codes, as far as they are known, are kept here.
