@@ -64,6 +64,10 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 		return nil, err
 	}
 	c := &Client{testMode: cfg.testMode, log: cfg.logger, retry: retry, now: cfg.now}
+	creds, err = derefCredentials(creds)
+	if err != nil {
+		return nil, err
+	}
 	c.pace.Interval = retry.LookupInterval
 	switch cr := creds.(type) {
 	case BearerCredentials:
@@ -123,6 +127,24 @@ func (c *Client) Format(f fmt.State, verb rune) { fmt.Fprint(f, c.String()) }
 
 // LogValue describes the client to log/slog without its secrets.
 func (c *Client) LogValue() slog.Value { return slog.StringValue(c.String()) }
+
+// derefCredentials accepts a pointer to either credentials type as the
+// value it points to: both satisfy Credentials.
+func derefCredentials(creds Credentials) (Credentials, error) {
+	switch cr := creds.(type) {
+	case *BearerCredentials:
+		if cr == nil {
+			return nil, invalid("Credentials", "is a nil *BearerCredentials")
+		}
+		return *cr, nil
+	case *ChecksumCredentials:
+		if cr == nil {
+			return nil, invalid("Credentials", "is a nil *ChecksumCredentials")
+		}
+		return *cr, nil
+	}
+	return creds, nil
+}
 
 // completePolicy fills in a policy's defaults and checks it, the default
 // policy included, which a program may have changed.

@@ -7,7 +7,8 @@ import (
 )
 
 // Credentials select the gateway variant a Client speaks. Only
-// BearerCredentials and ChecksumCredentials implement it.
+// BearerCredentials and ChecksumCredentials implement it, as values or
+// pointers.
 type Credentials interface {
 	variant() variant
 }

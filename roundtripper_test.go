@@ -85,3 +85,19 @@ func TestRetryLogNamesTheCall(t *testing.T) {
 	assert.Contains(t, retry, "payment_id=db1")
 	assert.Contains(t, retry, "merchant_transaction_id=mtid-1")
 }
+
+// Pointers to credentials satisfy Credentials, so they must work, and a nil
+// one must be refused, not panic.
+func TestCredentialsMayBePointers(t *testing.T) {
+	t.Parallel()
+	creds := bearerCreds
+	c, err := backoffice.NewClient(&creds)
+	require.NoError(t, err)
+	assert.Contains(t, c.String(), bearerCreds.EntityID)
+	cs := checksumCreds
+	_, err = backoffice.NewClient(&cs, backoffice.WithBaseURL("https://example.test"))
+	require.NoError(t, err)
+	var ve *backoffice.ValidationError
+	_, err = backoffice.NewClient((*backoffice.BearerCredentials)(nil))
+	require.ErrorAs(t, err, &ve)
+}
