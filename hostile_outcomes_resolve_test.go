@@ -191,7 +191,7 @@ func TestHostileOutcomeResolveEncodesMerchantTransactionID(t *testing.T) {
 	assert.Equal(t, "rf-odd", p.ID)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, q := range s.getURLs {
+	for _, q := range s.gets {
 		v, _ := url.ParseQuery(q)
 		assert.Len(t, v["entityId"], 1, "the id injected a parameter: %s", q)
 	}

@@ -4,9 +4,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,48 +16,11 @@ import (
 // hoWire is a raw gateway whose every answer a test scripts. It keeps the
 // arrival time of each POST and GET, so that tests can check the order of
 // events the settle time rules on.
-type hoWire struct {
-	*httptest.Server
-	mu      sync.Mutex
-	postAt  []time.Time
-	getAt   []time.Time
-	getURLs []string
-	post    func(n int, w http.ResponseWriter, r *http.Request)
-	get     func(n int, w http.ResponseWriter, r *http.Request)
-}
+type hoWire struct{ *script }
 
 func newHoWire(t *testing.T, post, get func(n int, w http.ResponseWriter, r *http.Request)) *hoWire {
 	t.Helper()
-	s := &hoWire{post: post, get: get}
-	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		io.Copy(io.Discard, r.Body)
-		now := time.Now()
-		s.mu.Lock()
-		var n int
-		h := s.post
-		if r.Method == http.MethodGet {
-			s.getAt = append(s.getAt, now)
-			s.getURLs = append(s.getURLs, r.URL.RawQuery)
-			n, h = len(s.getAt), s.get
-		} else {
-			s.postAt = append(s.postAt, now)
-			n = len(s.postAt)
-		}
-		s.mu.Unlock()
-		if h == nil {
-			http.Error(w, "unexpected", http.StatusTeapot)
-			return
-		}
-		h(n, w, r)
-	}))
-	t.Cleanup(s.Close)
-	return s
-}
-
-func (s *hoWire) times() (posts, gets []time.Time) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]time.Time(nil), s.postAt...), append([]time.Time(nil), s.getAt...)
+	return &hoWire{newScript(t, post, get)}
 }
 
 func (s *hoWire) firstPost() time.Time {

@@ -22,9 +22,11 @@ import (
 // (money-moving or checksum) and GETs (bearer look-ups) are counted apart.
 type script struct {
 	*httptest.Server
-	mu    sync.Mutex
-	posts [][]byte
-	gets  []string
+	mu     sync.Mutex
+	posts  [][]byte
+	gets   []string
+	postAt []time.Time // when each POST arrived
+	getAt  []time.Time
 	post  func(n int, w http.ResponseWriter, r *http.Request)
 	get   func(n int, w http.ResponseWriter, r *http.Request)
 }
@@ -34,14 +36,17 @@ func newScript(t *testing.T, post, get func(n int, w http.ResponseWriter, r *htt
 	s := &script{post: post, get: get}
 	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
+		now := time.Now()
 		s.mu.Lock()
 		var n int
 		var h func(int, http.ResponseWriter, *http.Request)
 		if r.Method == http.MethodGet {
 			s.gets = append(s.gets, r.URL.RawQuery)
+			s.getAt = append(s.getAt, now)
 			n, h = len(s.gets), s.get
 		} else {
 			s.posts = append(s.posts, body)
+			s.postAt = append(s.postAt, now)
 			n, h = len(s.posts), s.post
 		}
 		s.mu.Unlock()
@@ -59,6 +64,13 @@ func (s *script) counts() (posts, gets int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return len(s.posts), len(s.gets)
+}
+
+// times returns when each POST and each GET arrived.
+func (s *script) times() (posts, gets []time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]time.Time(nil), s.postAt...), append([]time.Time(nil), s.getAt...)
 }
 
 func (s *script) postBodies() [][]byte {
