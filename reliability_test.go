@@ -27,8 +27,8 @@ type script struct {
 	gets   []string
 	postAt []time.Time // when each POST arrived
 	getAt  []time.Time
-	post  func(n int, w http.ResponseWriter, r *http.Request)
-	get   func(n int, w http.ResponseWriter, r *http.Request)
+	post   func(n int, w http.ResponseWriter, r *http.Request)
+	get    func(n int, w http.ResponseWriter, r *http.Request)
 }
 
 func newScript(t *testing.T, post, get func(n int, w http.ResponseWriter, r *http.Request)) *script {
