@@ -116,7 +116,7 @@ type Exchange struct {
 	BadBody     string        // why Body is not a gateway result, "" if it is
 
 	req    *Request
-	sent   atomic.Bool
+	headersWritten atomic.Bool // WroteHeaders fired for this attempt
 	live   atomic.Bool           // the trace fired: its silence about sending means something
 	handed atomic.Bool           // the attempt reached the RoundTripper (see Tracked)
 	trace  httptrace.ClientTrace // marks sent; see markSent
@@ -126,12 +126,28 @@ type Exchange struct {
 
 type exchangeKey struct{}
 
+// ErrAttemptsSpent is the Err of an Exchange that Do was asked to send
+// again after the policy's attempts were all made: nothing was sent.
+var ErrAttemptsSpent = errors.New("every attempt the retry policy allows was made")
+
 // Do performs the request, with retries allowed by the policy, and records
-// the outcome of the last attempt in ex. It reports false when the attempt
-// budget was already spent.
-func (t *Transport) Do(ctx context.Context, r *Request, ex *Exchange) bool {
+// the outcome of the last attempt in ex. ex carries the attempt count
+// across calls: a caller that resends after proving the last attempt
+// unbooked calls Do again with the same ex. Once the policy's attempts are
+// spent (a Once request excepted), Do sends nothing and sets ex.Err to
+// ErrAttemptsSpent, not sent.
+//
+// The state machine of one money-moving call, across this package and the
+// root package's move: within Do, go-retryablehttp repeats an attempt only
+// when checkRetry proves it unbooked (not sent, or refused unbooked by the
+// gateway); any other failure returns to move, which looks the call up and
+// calls Do again only after a look-up past the settle time proved the last
+// attempt absent.
+func (t *Transport) Do(ctx context.Context, r *Request, ex *Exchange) {
 	if ex.Attempts >= t.policy.MaxAttempts && !r.Once {
-		return false
+		ex.reset()
+		ex.Err = ErrAttemptsSpent
+		return
 	}
 	ex.req = r
 	ex.reset()
@@ -148,7 +164,7 @@ func (t *Transport) Do(ctx context.Context, r *Request, ex *Exchange) bool {
 	req, err := retryablehttp.NewRequestWithContext(ctx, r.Method, r.URL, body)
 	if err != nil {
 		ex.Err = err
-		return true
+		return
 	}
 	// Each attempt gets its own copy of the header: a cookie jar or a
 	// middleware may write to it, and r.Header is shared by every call.
@@ -161,7 +177,6 @@ func (t *Transport) Do(ctx context.Context, r *Request, ex *Exchange) bool {
 		ex.Err = err
 		ex.Sent = ex.maybeSent(err)
 	}
-	return true
 }
 
 // freshHeader gives a retried attempt a new copy of the request's header.
@@ -179,7 +194,7 @@ func freshHeader(req *http.Request) error {
 // errs only towards "maybe sent". (net/http itself resends a request whose
 // write failed on a stale keep-alive connection before anything left, using
 // GetBody, which go-retryablehttp sets.)
-func (ex *Exchange) markSent() { ex.sent.Store(true) }
+func (ex *Exchange) markSent() { ex.headersWritten.Store(true) }
 
 // markLive records that the trace works for this attempt: net/http's
 // transport calls GetConn first thing in every round trip. A RoundTripper
@@ -193,7 +208,7 @@ func (ex *Exchange) markLive(string) { ex.live.Store(true) }
 // written says it did not.
 func (ex *Exchange) maybeSent(err error) bool {
 	switch {
-	case ex.sent.Load():
+	case ex.headersWritten.Load():
 		return true
 	case ex.live.Load(), !ex.handed.Load():
 		return false
@@ -241,7 +256,7 @@ func (ex *Exchange) body() (io.Reader, error) {
 
 func (ex *Exchange) reset() {
 	ex.Sent, ex.Err, ex.Status, ex.ContentType, ex.Body, ex.Answer, ex.BadBody = false, nil, 0, "", nil, nil, ""
-	ex.sent.Store(false)
+	ex.headersWritten.Store(false)
 	ex.live.Store(false)
 	ex.handed.Store(false)
 }
@@ -309,7 +324,7 @@ func (t *Transport) checkRetry(ctx context.Context, resp *http.Response, err err
 		if t.OnRetry != nil {
 			t.OnRetry(ctx, ex.req, ex.Attempts, ex.Status, ex.Err)
 		}
-		ex.sent.Store(false)
+		ex.headersWritten.Store(false)
 		ex.live.Store(false)
 		ex.handed.Store(false)
 		return true, nil
