@@ -1,29 +1,92 @@
 // Command credit pays 15.00 EUR out to a card and to a stored
 // registration, and shows an expired card refused before anything is sent.
+// Set-up, calls and the handling of each call's error are all in this file.
 //
 //	go run ./examples/credit
 package main
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
 
 	"github.com/c81406b6/backoffice"
 	"github.com/c81406b6/backoffice/backofficetest"
-	"github.com/c81406b6/backoffice/examples/internal/story"
+	"github.com/c81406b6/backoffice/examples/internal/table"
+	"github.com/shopspring/decimal"
 )
 
-func main() { story.Run("credit", run) }
+func main() {
+	if err := run(context.Background()); err != nil {
+		fmt.Fprintln(os.Stderr, "credit:", err)
+		os.Exit(1)
+	}
+}
 
-func run(ctx context.Context, srv *backofficetest.Server, c *backoffice.Client, t *story.Table) error {
+func run(ctx context.Context) error {
+	// The fake gateway, in this process; tests use it the same way.
+	srv := backofficetest.NewServer()
+	defer srv.Close()
+
+	// Against the real gateway only the credentials and the base URL change:
+	// backoffice.BearerCredentials{AccessToken: ..., EntityID: ...} and
+	// backoffice.WithBaseURL(backoffice.TestURL), or LiveURL.
+	c, err := backoffice.NewClient(srv.BearerCredentials(), backoffice.WithBaseURL(srv.URL))
+	if err != nil {
+		return err
+	}
+	t := table.New(os.Stdout)
+	defer t.Flush()
+
+	amount := decimal.RequireFromString("15.00")
 	card := &backoffice.Card{Number: "4200000000000000", Holder: "Jane Jones", ExpiryMonth: "05", ExpiryYear: "2034", CVV: "123"}
-	cd, err := c.Credit(ctx, backoffice.CreditRequest{Amount: story.Amount("15.00"), Currency: "EUR", PaymentBrand: "VISA", Card: card})
-	t.Row("CD  credit to a card", "", cd, err)
+	cd, err := c.Credit(ctx, backoffice.CreditRequest{Amount: amount, Currency: "EUR", PaymentBrand: "VISA", Card: card})
+	show(t, "CD  credit to a card", "", cd, err)
+
+	// A card stored at checkout; the gateway gave its registration id.
 	reg := srv.AddRegistration()
-	cd, err = c.Credit(ctx, backoffice.CreditRequest{Amount: story.Amount("15.00"), Currency: "EUR", RegistrationID: reg})
-	t.Row("CD  credit to a registration", reg, cd, err)
+	cd, err = c.Credit(ctx, backoffice.CreditRequest{Amount: amount, Currency: "EUR", RegistrationID: reg})
+	show(t, "CD  credit to a registration", reg, cd, err)
+
 	expired := *card
 	expired.ExpiryYear = "2020"
-	cd, err = c.Credit(ctx, backoffice.CreditRequest{Amount: story.Amount("15.00"), Currency: "EUR", PaymentBrand: "VISA", Card: &expired})
-	t.Row("CD  expired card", "", cd, err)
+	cd, err = c.Credit(ctx, backoffice.CreditRequest{Amount: amount, Currency: "EUR", PaymentBrand: "VISA", Card: &expired})
+	show(t, "CD  expired card", "", cd, err)
 	return nil
+}
+
+// show prints what a money-moving call did to the money. This switch is
+// what every caller of Capture, Refund, Reverse and the others needs.
+func show(t *table.Table, op, ref string, p *backoffice.Payment, err error) {
+	switch backoffice.OutcomeOf(err) {
+	case backoffice.Booked:
+		t.Payment(op, ref, p, "")
+	case backoffice.NotBooked:
+		// Nothing was booked, with proof; the error's type says why.
+		var re *backoffice.ResultError
+		var ve *backoffice.ValidationError
+		switch {
+		case errors.As(err, &re): // the gateway refused; re.Payment is the refused attempt
+			t.Payment(op, ref, re.Payment, "refused: ")
+		case errors.As(err, &ve): // refused before sending: fix the input
+			t.Message(op, ref, "not sent", ve.Field+": "+ve.Message)
+		default: // never sent, or proven absent: it may be tried again later
+			t.Message(op, ref, "not booked", err.Error())
+		}
+	case backoffice.Unknown:
+		// Sent, but whether money moved is not known: never send it again
+		// blindly. Store the *UncertainError with the order (it is JSON,
+		// without secrets) and settle it later with Client.Resolve, as
+		// examples/resolve does. Here, storing it means printing it.
+		var ue *backoffice.UncertainError
+		if errors.As(err, &ue) {
+			if stored, jerr := json.Marshal(ue); jerr == nil {
+				t.Message(op, ref, "unknown", "stored for Resolve: "+string(stored))
+				return
+			}
+		}
+		t.Message(op, ref, "unknown", err.Error())
+	}
 }

@@ -1,32 +1,108 @@
-// Command inquiry looks payments up: by id, and by merchantTransactionId,
-// the way to settle an *UncertainError.
+// Command inquiry looks payments up: by id, and by the merchantTransactionId
+// stored before a refund, which is how an *UncertainError is settled (see
+// examples/resolve); an id never used is "not found". Set-up, calls and the
+// handling of each call's error are all in this file.
 //
 //	go run ./examples/inquiry
 package main
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
 
 	"github.com/c81406b6/backoffice"
 	"github.com/c81406b6/backoffice/backofficetest"
-	"github.com/c81406b6/backoffice/examples/internal/story"
+	"github.com/c81406b6/backoffice/examples/internal/table"
+	"github.com/shopspring/decimal"
 )
 
-func main() { story.Run("inquiry", run) }
-
-func run(ctx context.Context, srv *backofficetest.Server, c *backoffice.Client, t *story.Table) error {
-	db := srv.Debit(story.Amount("42.00"), "EUR")
-	in, err := c.Inquire(ctx, db)
-	t.Row("IN  inquiry", db, in, err)
-	if _, err := c.Refund(ctx, db, backoffice.RefundRequest{Amount: story.Amount("2.00"), Currency: "EUR", MerchantTransactionID: "order-7-refund-1"}); err != nil {
-		return err
+func main() {
+	if err := run(context.Background()); err != nil {
+		fmt.Fprintln(os.Stderr, "inquiry:", err)
+		os.Exit(1)
 	}
-	found, err := c.QueryByMerchantTransactionID(ctx, "order-7-refund-1")
+}
+
+func run(ctx context.Context) error {
+	// The fake gateway, in this process; tests use it the same way.
+	srv := backofficetest.NewServer()
+	defer srv.Close()
+
+	// Against the real gateway only the credentials and the base URL change:
+	// backoffice.BearerCredentials{AccessToken: ..., EntityID: ...} and
+	// backoffice.WithBaseURL(backoffice.TestURL), or LiveURL.
+	c, err := backoffice.NewClient(srv.BearerCredentials(), backoffice.WithBaseURL(srv.URL))
 	if err != nil {
 		return err
 	}
-	for i := range found {
-		t.Row("    by merchantTransactionId", db, &found[i], nil)
+	t := table.New(os.Stdout)
+	defer t.Flush()
+
+	db := srv.Debit(decimal.RequireFromString("42.00"), "EUR")
+
+	// Reads move no money, so OutcomeOf does not apply: a failed read is
+	// simply made again later. A declined or refused payment comes back as
+	// a *ResultError whose Payment is the record.
+	in, err := c.Inquire(ctx, db)
+	if err != nil {
+		return err
+	}
+	t.Payment("IN  inquiry", db, in, "")
+
+	mtid := backoffice.NewMerchantTransactionID() // stored with the order before the call
+	rf, err := c.Refund(ctx, db, backoffice.RefundRequest{
+		Amount: decimal.RequireFromString("2.00"), Currency: "EUR", MerchantTransactionID: mtid,
+	})
+	show(t, "RF  refund 2.00", db, rf, err)
+
+	for _, id := range []string{mtid, backoffice.NewMerchantTransactionID()} {
+		found, err := c.QueryByMerchantTransactionID(ctx, id)
+		switch {
+		case errors.Is(err, backoffice.ErrNotFound): // 700.400.580: no record has this id
+			t.Message("    by merchantTransactionId", "", "not found", id)
+		case err != nil:
+			return err
+		}
+		for i := range found {
+			t.Payment("    by merchantTransactionId", db, &found[i], "")
+		}
 	}
 	return nil
+}
+
+// show prints what a money-moving call did to the money. This switch is
+// what every caller of Capture, Refund, Reverse and the others needs.
+func show(t *table.Table, op, ref string, p *backoffice.Payment, err error) {
+	switch backoffice.OutcomeOf(err) {
+	case backoffice.Booked:
+		t.Payment(op, ref, p, "")
+	case backoffice.NotBooked:
+		// Nothing was booked, with proof; the error's type says why.
+		var re *backoffice.ResultError
+		var ve *backoffice.ValidationError
+		switch {
+		case errors.As(err, &re): // the gateway refused; re.Payment is the refused attempt
+			t.Payment(op, ref, re.Payment, "refused: ")
+		case errors.As(err, &ve): // refused before sending: fix the input
+			t.Message(op, ref, "not sent", ve.Field+": "+ve.Message)
+		default: // never sent, or proven absent: it may be tried again later
+			t.Message(op, ref, "not booked", err.Error())
+		}
+	case backoffice.Unknown:
+		// Sent, but whether money moved is not known: never send it again
+		// blindly. Store the *UncertainError with the order (it is JSON,
+		// without secrets) and settle it later with Client.Resolve, as
+		// examples/resolve does. Here, storing it means printing it.
+		var ue *backoffice.UncertainError
+		if errors.As(err, &ue) {
+			if stored, jerr := json.Marshal(ue); jerr == nil {
+				t.Message(op, ref, "unknown", "stored for Resolve: "+string(stored))
+				return
+			}
+		}
+		t.Message(op, ref, "unknown", err.Error())
+	}
 }

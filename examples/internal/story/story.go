@@ -13,10 +13,10 @@ import (
 	"net/url"
 	"os"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/c81406b6/backoffice"
 	"github.com/c81406b6/backoffice/backofficetest"
+	"github.com/c81406b6/backoffice/examples/internal/table"
 	"github.com/shopspring/decimal"
 )
 
@@ -68,17 +68,15 @@ func Seed(ctx context.Context, hc *http.Client, baseURL string, creds backoffice
 	return answer.ID, nil
 }
 
-// Table prints one row per operation.
+// Table prints one row per operation, deciding itself what an error
+// means; the one-operation programs decide that in their own main.go and
+// print with package table directly.
 type Table struct {
-	w *tabwriter.Writer
+	t *table.Table
 }
 
 // NewTable starts a table on w with its header.
-func NewTable(w io.Writer) *Table {
-	t := &Table{w: tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)}
-	fmt.Fprintln(t.w, "OPERATION\tPAYMENT ID\tREFERENCED ID\tAMOUNT\tRESULT CODE\tCATEGORY\tDESCRIPTION")
-	return t
-}
+func NewTable(w io.Writer) *Table { return &Table{t: table.New(w)} }
 
 // Row prints the outcome of one operation: the payment it returned, or the
 // error. ref is the payment the operation acted on.
@@ -88,55 +86,20 @@ func (t *Table) Row(op, ref string, p *backoffice.Payment, err error) {
 	var ve *backoffice.ValidationError
 	switch {
 	case err == nil:
-		t.payment(op, ref, p, "")
+		t.t.Payment(op, ref, p, "")
 	case errors.As(err, &re):
-		t.payment(op, ref, re.Payment, "refused: ")
+		t.t.Payment(op, ref, re.Payment, "refused: ")
 	case errors.As(err, &we):
-		fmt.Fprintf(t.w, "%s\t-\t%s\t-\t-\tnot sent\trefund window for %s closed %s: use a credit\n",
-			op, short(ref), we.Country, we.Deadline.Format("2006-01-02"))
+		t.t.Message(op, ref, "not sent", fmt.Sprintf("refund window for %s closed %s: use a credit", we.Country, we.Deadline.Format("2006-01-02")))
 	case errors.As(err, &ve):
-		fmt.Fprintf(t.w, "%s\t-\t%s\t-\t-\tnot sent\t%s: %s\n", op, short(ref), ve.Field, ve.Message)
+		t.t.Message(op, ref, "not sent", ve.Field+": "+ve.Message)
 	default:
-		fmt.Fprintf(t.w, "%s\t-\t%s\t-\t-\terror\t%v\n", op, short(ref), err)
+		t.t.Message(op, ref, "error", err.Error())
 	}
 }
 
 // Flush prints the rows so far, aligned.
-func (t *Table) Flush() { t.w.Flush() }
-
-func (t *Table) payment(op, ref string, p *backoffice.Payment, prefix string) {
-	if p == nil {
-		p = &backoffice.Payment{}
-	}
-	code := p.Result.Code
-	desc := p.Result.Description
-	if desc == "" {
-		desc = code.Description()
-	}
-	amount := "-"
-	if !p.Amount.IsZero() {
-		amount = p.Amount.StringFixed(2) + " " + p.Currency
-	}
-	fmt.Fprintf(t.w, "%s\t%s\t%s\t%s\t%s\t%s\t%s%s\n", op, short(p.ID), short(ref), amount, code, category(p), prefix, desc)
-}
-
-func category(p *backoffice.Payment) string {
-	if p.TransactionStatus != "" {
-		return "transactionStatus " + p.TransactionStatus
-	}
-	return p.Result.Code.Category().String()
-}
-
-// short keeps ids readable in a terminal: the first 8 and last 4 characters.
-func short(id string) string {
-	if len(id) <= 14 {
-		if id == "" {
-			return "-"
-		}
-		return id
-	}
-	return id[:8] + "…" + id[len(id)-4:]
-}
+func (t *Table) Flush() { t.t.Flush() }
 
 // Run is the main of every one-operation example: it starts the embedded
 // fake gateway, gives story a bearer client on it and a table, and exits 1
