@@ -240,9 +240,11 @@ func (j *Job) select_(states ...string) []int {
 	return out
 }
 
-// Process settles the job: first every row left in sending (a crash) or
-// unknown is resolved, without sending anything; then, unless
-// resolveOnly, every row still planned, or proven not booked, is sent.
+// Process settles the job. Every row left in sending (a crash) or unknown
+// is resolved, never sent; meanwhile, unless resolveOnly, every row still
+// planned or proven not booked is sent (those are other rows: a row is
+// only ever sent again after its own Resolve proved it absent). Rows the
+// resolving proved not booked are sent last.
 func (j *Job) Process(ctx context.Context, resolveOnly bool) error {
 	uncertain := j.select_(stateSending, stateUnknown)
 	var send []int
@@ -254,15 +256,25 @@ func (j *Job) Process(ctx context.Context, resolveOnly bool) error {
 	j.mu.Unlock()
 	stop := startProgress(j, j.cfg.Progress)
 	defer stop()
-	if err := j.pool(ctx, uncertain, j.resolveRow); err != nil {
+	errc := make(chan error, 1)
+	go func() { errc <- j.pool(ctx, uncertain, j.resolveRow) }()
+	err := j.pool(ctx, send, j.sendRow)
+	if rerr := <-errc; err == nil {
+		err = rerr
+	}
+	if err != nil || resolveOnly || ctx.Err() != nil {
 		return err
 	}
-	if resolveOnly || ctx.Err() != nil {
-		return nil
+	var again []int
+	for _, i := range uncertain {
+		if j.row(i).State == stateNotBooked {
+			again = append(again, i)
+		}
 	}
-	// Rows proven not booked while resolving may go out now.
-	send = j.select_(statePlanned, stateNotBooked)
-	return j.pool(ctx, send, j.sendRow)
+	j.mu.Lock()
+	j.todo += len(again)
+	j.mu.Unlock()
+	return j.pool(ctx, again, j.sendRow)
 }
 
 // pool runs fn on every index with Concurrency workers. A journal error
