@@ -1,0 +1,117 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/c81406b6/backoffice/backofficetest"
+	"github.com/shopspring/decimal"
+)
+
+func writeFile(t *testing.T, name, body string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestRunInProcess(t *testing.T) {
+	srv := backofficetest.NewServer()
+	t.Cleanup(srv.Close)
+	creds := srv.BearerCredentials()
+	t.Setenv("OPP_ACCESS_TOKEN", creds.AccessToken)
+	t.Setenv("OPP_ENTITY_ID", creds.EntityID)
+	t.Setenv("OPP_BASE_URL", srv.URL)
+	d1 := srv.Debit(decimal.RequireFromString("10.00"), "EUR")
+	d2 := srv.Debit(decimal.RequireFromString("10.00"), "EUR")
+	input := writeFile(t, "in.csv", "operation,payment_id,amount,currency\nRF,"+d1+",4.00,EUR\nRF,"+d2+",11.00,EUR\n")
+	journal := filepath.Join(t.TempDir(), "j")
+	flags := []string{"--journal", journal, "--settle-time", "50ms", "--lookup-interval", "10ms"}
+
+	var out, errb bytes.Buffer
+	if code := run(append([]string{"run", "--input", input}, flags...), &out, &errb); code != exitNotAllBooked {
+		t.Fatalf("run: exit %d\n%s%s", code, out.String(), errb.String())
+	}
+	if !strings.Contains(out.String(), "700.400.200") || strings.Contains(out.String()+errb.String(), creds.AccessToken) {
+		t.Fatalf("report lacks the refusal, or shows the token:\n%s", out.String())
+	}
+	// A second run of the same file resumes: nothing is sent twice.
+	out.Reset()
+	if code := run(append([]string{"run", "--input", input}, flags...), &out, &errb); code != exitNotAllBooked {
+		t.Fatalf("second run: exit %d", code)
+	}
+	if n := len(srv.Entries(d1)); n != 1 {
+		t.Fatalf("%d refunds of %s, want 1", n, d1)
+	}
+	// Reports.
+	out.Reset()
+	if code := run([]string{"report", "--journal", journal, "--format", "json"}, &out, &errb); code != exitNotAllBooked {
+		t.Fatalf("report: exit %d", code)
+	}
+	var rep []map[string]any
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil || len(rep) != 2 {
+		t.Fatalf("json report: %v\n%s", err, out.String())
+	}
+	for _, k := range []string{"line", "operation", "payment_id", "merchant_transaction_id", "amount", "currency", "state", "result_code"} {
+		if _, ok := rep[0][k]; !ok {
+			t.Errorf("json report lacks %q", k)
+		}
+	}
+	if rep[0]["state"] != "booked" || rep[1]["state"] != "refused" || rep[1]["result_code"] != "700.400.200" {
+		t.Fatalf("states: %v", rep)
+	}
+	out.Reset()
+	run([]string{"report", "--journal", journal, "--format", "csv"}, &out, &errb)
+	if lines := strings.Count(out.String(), "\n"); lines != 3 {
+		t.Fatalf("csv report has %d lines:\n%s", lines, out.String())
+	}
+	out.Reset()
+	run([]string{"report", "--journal", journal}, &out, &errb)
+	if !strings.Contains(out.String(), "booked   EUR       1     4.00") || !strings.Contains(out.String(), "refused  EUR       1     11.00") {
+		t.Fatalf("table totals:\n%s", out.String())
+	}
+
+	// A journal belonging to another input is refused before anything is sent.
+	other := writeFile(t, "other.csv", "operation,payment_id,amount,currency\nRF,"+d1+",1.00,EUR\n")
+	errb.Reset()
+	if code := run(append([]string{"run", "--input", other}, flags...), &out, &errb); code != exitCannotRun || !strings.Contains(errb.String(), "belongs to another input") {
+		t.Fatalf("other input: exit %d, %s", code, errb.String())
+	}
+	if n := len(srv.Entries(d1)); n != 1 {
+		t.Fatalf("%d refunds of %s after the refused run", n, d1)
+	}
+}
+
+func TestRunRefusesBadInputBeforeSending(t *testing.T) {
+	srv := backofficetest.NewServer()
+	t.Cleanup(srv.Close)
+	creds := srv.BearerCredentials()
+	t.Setenv("OPP_ACCESS_TOKEN", creds.AccessToken)
+	t.Setenv("OPP_ENTITY_ID", creds.EntityID)
+	t.Setenv("OPP_BASE_URL", srv.URL)
+	d := srv.Debit(decimal.RequireFromString("10.00"), "EUR")
+	input := writeFile(t, "in.csv", "operation,payment_id,amount,currency,merchant_transaction_id\nRF,"+d+",1.00,EUR,x\nRF,"+d+",1.00,EUR,x\n")
+	var out, errb bytes.Buffer
+	journal := filepath.Join(t.TempDir(), "j")
+	if code := run([]string{"run", "--input", input, "--journal", journal}, &out, &errb); code != exitCannotRun || !strings.Contains(errb.String(), "line 3") {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	if len(srv.Requests()) != 0 || fileExists(journal) {
+		t.Fatal("something was sent or journalled")
+	}
+	// Dry run: bad rows named by line, nothing sent.
+	input = writeFile(t, "in2.csv", "operation,payment_id,amount,currency\nRF,"+d+",1.00,EUR\nRF,"+d+",1.00,EURO\n")
+	out.Reset()
+	if code := run([]string{"run", "--input", input, "--dry-run"}, &out, &errb); code != exitNotAllBooked || !strings.Contains(out.String(), "line 3:") {
+		t.Fatalf("dry run: exit %d: %s", code, out.String())
+	}
+	if len(srv.Requests()) != 0 {
+		t.Fatal("the dry run sent something")
+	}
+}
