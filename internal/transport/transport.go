@@ -115,13 +115,13 @@ type Exchange struct {
 	Answer      *wire.Payment // decoded gateway result, nil if none
 	BadBody     string        // why Body is not a gateway result, "" if it is
 
-	req    *Request
-	headersWritten atomic.Bool // WroteHeaders fired for this attempt
-	live   atomic.Bool           // the trace fired: its silence about sending means something
-	handed atomic.Bool           // the attempt reached the RoundTripper (see Tracked)
-	trace  httptrace.ClientTrace // marks sent; see markSent
-	bodies int                   // readers handed out by the current Do
-	first  bytes.Reader          // the first two of them; see body
+	req            *Request
+	headersWritten atomic.Bool           // WroteHeaders fired for this attempt
+	live           atomic.Bool           // the trace fired: its silence about sending means something
+	handed         atomic.Bool           // the attempt reached the RoundTripper (see Tracked)
+	trace          httptrace.ClientTrace // marks sent; see markSent
+	bodies         int                   // readers handed out by the current Do
+	first          bytes.Reader          // the first two of them; see body
 }
 
 type exchangeKey struct{}
