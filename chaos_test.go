@@ -1,6 +1,7 @@
 package backoffice_test
 
 import (
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
@@ -89,7 +90,9 @@ func TestChaos(t *testing.T) {
 				case 2:
 					p, err = c.Rebill(bg, db, backoffice.RebillRequest{Amount: dec("0.25"), Currency: "EUR", MerchantTransactionID: mtid})
 				case 3:
-					p, err = c.Chargeback(bg, db, backoffice.ChargebackRequest{Amount: dec("0.10"), Currency: "EUR", MerchantTransactionID: mtid})
+					// A payment is charged back once, and then refunds no more: each
+					// chargeback gets a debit of its own.
+					p, err = c.Chargeback(bg, srv.Debit(dec("10.00"), "EUR"), backoffice.ChargebackRequest{Amount: dec("0.10"), Currency: "EUR", MerchantTransactionID: mtid})
 				default:
 					p, err = c.Credit(bg, backoffice.CreditRequest{Amount: dec("2.00"), Currency: "EUR", PaymentBrand: "VISA", Card: card, MerchantTransactionID: mtid})
 				}
@@ -102,11 +105,15 @@ func TestChaos(t *testing.T) {
 
 	var ops, contradictions, bookingsMade int
 	counts := map[backoffice.Outcome]int{}
+	why := map[string]int{} // what the NotBooked answers were
 	for _, rs := range results {
 		for _, o := range rs {
 			ops++
 			outcome, contradiction := truth(t, srv, o.mtid, o.p, o.err)
 			counts[outcome]++
+			if outcome == backoffice.NotBooked {
+				why[notBookedReason(o.err)]++
+			}
 			bookingsMade += len(bookings(srv, o.mtid))
 			if contradiction != "" {
 				contradictions++
@@ -118,7 +125,28 @@ func TestChaos(t *testing.T) {
 	t.Logf("chaos (seed %d): %d operations, %d requests, %d faulted (%.1f%%; %d look-ups), %d bookings; outcomes: %d booked, %d not booked, %d unknown, all resolved to the ledger; %d contradictions",
 		chaosSeed, ops, requests, faulted, 100*float64(faulted)/float64(requests), lookupsFaulted, bookingsMade,
 		counts[backoffice.Booked], counts[backoffice.NotBooked], counts[backoffice.Unknown], contradictions)
+	t.Logf("not booked: %v", why)
 	require.Equal(t, workers*opsPerWorker, ops)
 	assert.GreaterOrEqual(t, float64(faulted), 0.25*float64(requests), "at least 25% of requests faulted")
 	assert.Zero(t, contradictions)
+}
+
+// notBookedReason names what proved a call unbooked, for the summary.
+func notBookedReason(err error) string {
+	var (
+		re *backoffice.ResultError
+		he *backoffice.HTTPError
+		ne *backoffice.NotSentError
+	)
+	switch {
+	case errors.As(err, &re):
+		return string(re.Result.Code)
+	case errors.As(err, &he):
+		return fmt.Sprint("HTTP ", he.StatusCode)
+	case errors.As(err, &ne):
+		return "not sent"
+	case errors.Is(err, backoffice.ErrNotBooked):
+		return "proven absent"
+	}
+	return "other"
 }
