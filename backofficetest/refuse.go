@@ -21,8 +21,8 @@ func (s *Server) RefuseConnections() {
 	s.listen.refusing = true
 	s.listen.addr = s.ts.Listener.Addr().String()
 	_ = s.ts.Listener.Close()
+	s.conns.closeIdle(time.Second)
 	s.ts.CloseClientConnections()
-	time.Sleep(closeGrace)
 }
 
 // AcceptConnections undoes RefuseConnections. It panics if the address

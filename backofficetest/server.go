@@ -27,6 +27,7 @@ type Server struct {
 	gate     *gate
 	hard     *hardness
 	listen   listenState // refuse.go
+	conns    connTracker // conns.go
 	notifier *notifier   // nil without WithWebhook (notify.go)
 	search   searchState // search.go
 }
@@ -53,30 +54,27 @@ func NewServer(opts ...Option) *Server {
 	// Dropped connections and aborted handlers are what the fake is for:
 	// net/http must not log them, and nothing here may print.
 	s.ts.Config.ErrorLog = log.New(io.Discard, "", 0)
+	s.ts.Config.ConnState = s.conns.track // httptest chains its own tracking after it
 	s.ts.Start()
 	s.URL = s.ts.URL
 	return s
 }
 
-// Close shuts the server down: it stops listening, closes idle
-// connections, blocks until every outstanding request has finished (as
-// httptest.Server.Close does) and every booking in flight has landed, then
-// waits closeGrace more. That last wait makes a closed fake behave like a
-// gateway that is down: a client holding an idle keep-alive connection
-// notices it closed before its next request, which then cannot connect
-// (not sent), instead of racing the close and failing mid-request (sent,
-// outcome unknown) in some runs and not others.
+// Close shuts the server down: it stops listening, closes its idle
+// keep-alive connections, blocks until every outstanding request has
+// finished (as httptest.Server.Close does) and every booking in flight has
+// landed. A closed fake behaves like a gateway that is down, every time: it
+// closes an idle connection by half-closing it and waiting (up to a second)
+// until the client has closed its end too, so a warm client's next request
+// cannot race the close on a dead connection (sent, outcome unknown) but
+// finds no listener (not sent).
 func (s *Server) Close() {
+	_ = s.ts.Listener.Close()
+	s.conns.closeIdle(time.Second)
 	s.ts.Close()
 	s.hard.pending.Wait()
 	s.stopWebhooks()
-	time.Sleep(closeGrace)
 }
-
-// closeGrace is how long Close gives clients to see their idle connections
-// closed. Their transports notice within microseconds on an idle machine;
-// the margin is for a loaded one.
-const closeGrace = 25 * time.Millisecond
 
 // Client returns an HTTP client configured for the server. Any other
 // client works too: the server is plain HTTP on loopback.
