@@ -34,7 +34,11 @@ type Payment struct {
 	Status                string  `json:"status"`
 	TransactionStatus     Str     `json:"transactionStatus"`
 	SystemPaymentID       Str     `json:"systemPaymentId"` // checksum list records
-	TransactionDate       string  `json:"transactionDate"` // checksum list records
+	TransactionDate       string  `json:"transactionDate"` // checksum list records: created
+	CaptureAmount         Str     `json:"captureamount"`   // checksum list records
+	// RefundAmount is the checksum list's refundamount and the inquiry's
+	// refundAmount (encoding/json matches either spelling).
+	RefundAmount Str `json:"refundamount"`
 
 	// The records of a list answer. The bearer variant names them payments;
 	// the checksum variant's transaction list is unverified, so the field
@@ -67,6 +71,8 @@ type Card struct {
 	Holder      string `json:"holder"`
 	ExpiryMonth string `json:"expiryMonth"`
 	ExpiryYear  string `json:"expiryYear"`
+	// LastFourDigits is the checksum platform's name, beside last4Digits.
+	LastFourDigits string `json:"lastFourDigits"`
 }
 
 // ErrNotResult reports a JSON body that carries no result code, so it is not
@@ -121,6 +127,11 @@ func (p *Payment) List() ([]json.RawMessage, error) {
 		if err := json.Unmarshal(f, &keyed); err != nil {
 			return nil, err
 		}
+		if isRecord(keyed) {
+			// The checksum platform writes a one-element list as the bare
+			// element (Jersey's mapped JSON, CHECKSUM-PLATFORM.md §1).
+			return []json.RawMessage{f}, nil
+		}
 		keys := make([]string, 0, len(keyed))
 		for k := range keyed {
 			keys = append(keys, k)
@@ -133,6 +144,17 @@ func (p *Payment) List() ([]json.RawMessage, error) {
 		return items, nil
 	}
 	return nil, nil
+}
+
+// isRecord reports an object that is one payment record rather than
+// records keyed by position: it carries a payment id.
+func isRecord(obj map[string]json.RawMessage) bool {
+	for _, k := range [...]string{"systemPaymentId", "paymentId", "id"} {
+		if _, ok := obj[k]; ok {
+			return true
+		}
+	}
+	return false
 }
 
 // positionLess orders keys like "0 ", " 1", "10" by their number.
