@@ -87,10 +87,10 @@ type checksumReply struct {
 // checksumRow is one row of the transaction list.
 type checksumRow struct {
 	SystemPaymentID, MerchantTransactionID, Amount, Currency, TransactionStatus string
-	CaptureAmount                                                                string `json:"captureamount"`
-	RefundAmount                                                                 string `json:"refundamount"`
-	Date, TransactionDate                                                        string
-	Status, PaymentType                                                          string // never sent: must stay empty
+	CaptureAmount                                                               string `json:"captureamount"`
+	RefundAmount                                                                string `json:"refundamount"`
+	Date, TransactionDate                                                       string
+	Status, PaymentType                                                         string // never sent: must stay empty
 }
 
 // rows decodes the list's rows, whichever shape they came in.
