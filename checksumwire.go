@@ -347,7 +347,7 @@ func (c *Client) transactionList(ctx context.Context, r TransactionListRequest) 
 	if r.PageSize > 0 {
 		return c.listOnce(ctx, r, max(r.Page, 1), r.PageSize)
 	}
-	var out []Payment
+	out := []Payment{}
 	seen := map[string]bool{}
 	for page := 1; page <= maxListPages; page++ {
 		ps, err := c.listOnce(ctx, r, page, listPageSize)
