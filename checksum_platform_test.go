@@ -5,6 +5,7 @@ import (
 	"crypto/md5"
 	"encoding/hex"
 	"errors"
+	"log/slog"
 	"net/url"
 	"strings"
 	"sync"
@@ -308,4 +309,50 @@ func TestChecksumRefundNeedsItsBaseline(t *testing.T) {
 	var ne *backoffice.NotSentError
 	assert.True(t, errors.As(err, &ne), "%v", err)
 	assert.Empty(t, srv.Entries(db))
+}
+
+// The AuthToken, like the secure key, never reaches an error, a log line
+// or a printed value, even when the platform echoes it.
+func TestChecksumAuthTokenNeverLeaks(t *testing.T) {
+	t.Parallel()
+	const tok = "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.c2VjcmV0LXRva2VuLXZhbHVl"
+	creds := checksumCreds
+	creds.PartnerID, creds.Username = "77", "merchant-u"
+	echo := `{"paymentId":"54279","result":{"code":"10005","description":"Capture transaction failed. token ` + tok +
+		` key ` + creds.SecureKey + `"}}`
+	rec := newRecorder(t,
+		jsonAnswer(200, `{"result":{"code":"200","description":"Token generated successfully"},"AuthToken":"`+tok+`"}`),
+		jsonAnswer(200, echo))
+	var logs strings.Builder
+	var mu sync.Mutex
+	c, err := backoffice.NewClient(creds, backoffice.WithBaseURL(rec.URL), backoffice.WithRetryPolicy(fastRetries),
+		backoffice.WithLogger(debugLogger(&logs, &mu)))
+	require.NoError(t, err)
+	_, err = c.Capture(context.Background(), "54279", backoffice.CaptureRequest{Amount: dec("1.00"), Currency: "EUR"})
+	var re *backoffice.ResultError
+	require.ErrorAs(t, err, &re)
+	mu.Lock()
+	defer mu.Unlock()
+	for where, text := range map[string]string{"error": err.Error(), "raw": string(re.Payment.Raw), "logs": logs.String(),
+		"client": c.String(), "credentials": creds.String()} {
+		assert.NotContains(t, text, tok, where)
+		assert.NotContains(t, text, creds.SecureKey, where)
+	}
+	assert.Equal(t, tok, rec.Requests()[1].Header.Get("AuthToken"))
+}
+
+// lockedWriter serialises writes to a strings.Builder.
+type lockedWriter struct {
+	b  *strings.Builder
+	mu *sync.Mutex
+}
+
+func (w lockedWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.Write(p)
+}
+
+func debugLogger(b *strings.Builder, mu *sync.Mutex) *slog.Logger {
+	return slog.New(slog.NewTextHandler(lockedWriter{b, mu}, &slog.HandlerOptions{Level: slog.LevelDebug}))
 }
