@@ -12,8 +12,8 @@ import (
 // inquiry memberId|secureKey|paymentId, and the transaction list
 // memberId|secureKey. The Client computes it for every checksum-variant
 // request; it is exported for callers who verify or build requests
-// themselves. The secure key never leaves the process: only this digest is
-// sent.
+// themselves. Operations send only this digest; the secure key itself
+// travels only in the AuthToken request (see ChecksumCredentials), over TLS.
 func Checksum(memberID, secureKey string, fields ...string) string {
 	h := md5.New()
 	h.Write([]byte(memberID))

@@ -43,7 +43,8 @@ type Client struct {
 	retry    RetryPolicy
 	now      func() time.Time
 	pace     pace.Pacer // spaces look-ups of one id
-
+	token    *authToken // checksum variant with PartnerID and Username; nil otherwise
+	refunds  inflight   // checksum refunds under way, per payment
 }
 
 // NewClient returns a Client for creds. It fails with a *ValidationError for
@@ -90,6 +91,18 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 		}
 		if cfg.baseURL == "" {
 			return nil, invalid("BaseURL", "is required with ChecksumCredentials: the transactionServices host differs per acquirer")
+		}
+		if (cr.PartnerID == "") != (cr.Username == "") {
+			return nil, invalid("Credentials.PartnerID", "and Credentials.Username go together: both to use an AuthToken, neither without")
+		}
+		if cr.PartnerID != "" {
+			if err := checkSecret("Credentials.PartnerID", cr.PartnerID); err != nil {
+				return nil, err
+			}
+			if err := checkSecret("Credentials.Username", cr.Username); err != nil {
+				return nil, err
+			}
+			c.token = &authToken{}
 		}
 		c.variant, c.checksum = variantChecksum, cr
 	default:
@@ -277,6 +290,12 @@ type call struct {
 	currency string
 	full     bool      // a full reversal: no amount or currency was sent
 	sentAt   time.Time // when its last attempt that may have been sent ended
+
+	// The checksum platform's:
+	token          string           // the AuthToken the request carries
+	zone           *time.Location   // the zone zone-less answer times are read in; nil: UTC
+	refundedBefore *decimal.Decimal // a refund's target's refundamount, read before sending
+	concurrent     func() bool      // reports another refund of the same payment by this Client
 }
 
 // post prepares a form POST to path under the variant's root.
@@ -294,7 +313,7 @@ func (c *Client) get(cl *call, pathAndQuery string) {
 // returns the exchange holding the decoded answer.
 func (c *Client) read(ctx context.Context, cl *call) (*transport.Exchange, error) {
 	ex := &transport.Exchange{}
-	c.tr.Do(ctx, &cl.req, ex)
+	c.send(ctx, cl, ex)
 	c.logAnswer(ctx, cl, ex)
 	if ex.Err != nil {
 		if !ex.Sent {
@@ -308,13 +327,40 @@ func (c *Client) read(ctx context.Context, cl *call) (*transport.Exchange, error
 	return ex, nil
 }
 
+// send performs cl's request through the transport, which retries it as
+// its policy allows. A checksum client with an AuthToken puts it in the
+// header first and, when the answer refuses the token, renews it and
+// sends once more: a refused token proves the call was not processed.
+func (c *Client) send(ctx context.Context, cl *call, ex *transport.Exchange) {
+	if c.token == nil {
+		c.tr.Do(ctx, &cl.req, ex)
+		return
+	}
+	if err := c.withAuthToken(ctx, cl, ""); err != nil {
+		ex.Err, ex.Sent, ex.Status, ex.Answer = err, false, 0, nil
+		return
+	}
+	c.tr.Do(ctx, &cl.req, ex)
+	if ex.Err != nil || !tokenRefused(ex) {
+		return
+	}
+	if err := c.withAuthToken(ctx, cl, cl.token); err != nil {
+		return // the refusal stands
+	}
+	c.debug(ctx, "backoffice: auth token refused; renewed, sending once more", cl)
+	once := cl.req.Once
+	cl.req.Once = true
+	c.tr.Do(ctx, &cl.req, ex)
+	cl.req.Once = once
+}
+
 // move performs a money-moving call under the decision table in README.md:
 // resend only what provably was not booked, reconcile whatever is
 // ambiguous, and say plainly when the outcome is unknown.
 func (c *Client) move(ctx context.Context, cl *call) (*Payment, error) {
 	ex := &transport.Exchange{}
 	for {
-		c.tr.Do(ctx, &cl.req, ex)
+		c.send(ctx, cl, ex)
 		c.logAnswer(ctx, cl, ex)
 		if ex.Sent {
 			cl.sentAt = ex.SentAt
@@ -404,10 +450,13 @@ func (c *Client) judge(ex *transport.Exchange, cl *call) verdict {
 
 // misrouted says why an answer cannot be this call's, or "" when nothing
 // it states contradicts the request. Fields an answer leaves out prove
-// nothing. The checksum platform's answers name the original payment, not
-// the operation, so only the bearer variant's are compared.
+// nothing. The checksum platform's answers name only the payment acted on
+// (CHECKSUM-PLATFORM.md §4), so only that is compared there.
 func (c *Client) misrouted(p *Payment, cl *call, statesAmount bool) string {
-	if c.variant != variantBearer {
+	if c.variant == variantChecksum {
+		if p.ID != "" && p.ID != "-" && p.ID != cl.target {
+			return "payment " + strconv.Quote(p.ID)
+		}
 		return ""
 	}
 	switch {
@@ -440,7 +489,7 @@ func (c *Client) settle(status int, p *Payment) (*Payment, error) {
 // causes built by move and reconcile.
 func (c *Client) uncertain(ctx context.Context, cl *call, err error) error {
 	u := &UncertainError{MerchantTransactionID: cl.mtid, Operation: cl.op, PaymentID: cl.target,
-		Currency: cl.currency, SentAt: cl.sentAt, Err: err}
+		Currency: cl.currency, SentAt: cl.sentAt, RefundedBefore: cl.refundedBefore, Err: err}
 	if !cl.full {
 		u.Amount = cl.amount
 	}

@@ -61,17 +61,34 @@ func (c BearerCredentials) MarshalJSON() ([]byte, error) {
 
 // ChecksumCredentials authenticate to the transactionServices API: every
 // request carries MemberID and an MD5 checksum computed with SecureKey (see
-// Checksum). The secure key itself is never sent, printed or logged.
+// Checksum).
+//
+// With PartnerID and Username the Client also obtains an AuthToken (POST
+// /transactionServices/REST/v1/authToken, valid one hour), keeps it for
+// its lifetime, renews it before it expires and once more when a call is
+// refused for the token, and sends it as header AuthToken on every call.
+// The secure key then travels in exactly one kind of request, the token
+// request (form field authentication.sKey), and only over TLS (or to a
+// loopback test server); every other request carries only the checksum.
+// Without PartnerID and Username no token is fetched or sent, which suits
+// deployments that do not enforce it; those that do refuse the transaction
+// list (and, per the platform's documentation, every call).
+//
+// Printing, logging or marshalling the credentials never shows the secure
+// key.
 type ChecksumCredentials struct {
-	MemberID  string
+	MemberID  string // authentication.memberId: numeric, at most 10 digits
 	SecureKey string
+	PartnerID string // authentication.partnerId of the token request; with Username, or neither
+	Username  string // merchant.username of the token request
 }
 
 func (ChecksumCredentials) variant() variant { return variantChecksum }
 
 // String redacts the secure key.
 func (c ChecksumCredentials) String() string {
-	return fmt.Sprintf("ChecksumCredentials{MemberID: %s, SecureKey: %s}", c.MemberID, maskAll(c.SecureKey))
+	return fmt.Sprintf("ChecksumCredentials{MemberID: %s, SecureKey: %s, PartnerID: %s, Username: %s}",
+		c.MemberID, maskAll(c.SecureKey), c.PartnerID, c.Username)
 }
 
 // GoString redacts like String, for %#v.
@@ -82,12 +99,14 @@ func (c ChecksumCredentials) Format(f fmt.State, verb rune) { formatRedacted(f, 
 
 // LogValue redacts for log/slog.
 func (c ChecksumCredentials) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("member_id", c.MemberID), slog.String("secure_key", maskAll(c.SecureKey)))
+	return slog.GroupValue(slog.String("member_id", c.MemberID), slog.String("secure_key", maskAll(c.SecureKey)),
+		slog.String("partner_id", c.PartnerID), slog.String("username", c.Username))
 }
 
 // MarshalJSON redacts the secure key.
 func (c ChecksumCredentials) MarshalJSON() ([]byte, error) {
-	return json.Marshal(map[string]string{"memberId": c.MemberID, "secureKey": maskAll(c.SecureKey)})
+	return json.Marshal(map[string]string{"memberId": c.MemberID, "secureKey": maskAll(c.SecureKey),
+		"partnerId": c.PartnerID, "username": c.Username})
 }
 
 // formatRedacted prints a value's redacted String or GoString whatever verb

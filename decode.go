@@ -24,7 +24,7 @@ func (c *Client) payment(w *wire.Payment, raw []byte, cl *call) *Payment {
 		ResultDetails:         w.ResultDetails,
 		BuildNumber:           w.BuildNumber,
 		NDC:                   w.NDC,
-		Timestamp:             parseTimestamp(firstOf(w.Timestamp, w.TransactionDate)),
+		Timestamp:             parseTimestamp(firstOf(w.TransactionDate, w.Timestamp), cl.location()),
 		Status:                w.Status,
 		TransactionStatus:     string(w.TransactionStatus),
 		RegistrationID:        w.RegistrationID,
@@ -75,8 +75,19 @@ func (c *Client) payment(w *wire.Payment, raw []byte, cl *call) *Payment {
 			}
 		}
 	}
+	if c != nil && c.variant == variantChecksum {
+		checksumPayment(w, p, cl)
+	}
 	p.Raw = r.raw(raw)
 	return p
+}
+
+// location is the zone cl's zone-less answer times are read in.
+func (cl *call) location() *time.Location {
+	if cl == nil || cl.zone == nil {
+		return time.UTC
+	}
+	return cl.zone
 }
 
 // maskParameter masks card values a gateway echoes in parameterErrors.
@@ -102,15 +113,16 @@ func firstOf(s ...string) string {
 }
 
 // parseTimestamp reads the gateway's "2006-01-02 15:04:05-0700", with or
-// without milliseconds, and the checksum variant's zone-less form as UTC.
-func parseTimestamp(s string) time.Time {
+// without milliseconds, and the checksum variant's zone-less form (with or
+// without the list's ".0") in zone loc, returning UTC.
+func parseTimestamp(s string, loc *time.Location) time.Time {
 	if s == "" {
 		return time.Time{}
 	}
 	// Go accepts a fractional second after the seconds even when the
 	// layout has none, so one layout covers ".065" and no milliseconds.
 	for _, layout := range [...]string{"2006-01-02 15:04:05-0700", "2006-01-02 15:04:05", time.RFC3339Nano} {
-		if t, err := time.Parse(layout, s); err == nil {
+		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
 			return t.UTC()
 		}
 	}
@@ -119,7 +131,8 @@ func parseTimestamp(s string) time.Time {
 
 // accepted reports whether an answer means the gateway took the request:
 // success, success needing review, or pending. The checksum variant says so
-// in transactionStatus, or, where that is missing, in its five-digit code.
+// in transactionStatus where the answer has one (the inquiry), else in its
+// code (CP, RF, RV, the list).
 func (c *Client) accepted(p *Payment) bool {
 	if c.variant == variantChecksum {
 		switch strings.ToUpper(p.TransactionStatus) {
@@ -127,10 +140,6 @@ func (c *Client) accepted(p *Payment) bool {
 			return true
 		case "N", "C":
 			return false
-		}
-		switch p.Result.Code {
-		case "00001", "00004", "00005", "00006", "00026":
-			return true
 		}
 	}
 	return p.Result.Code.IsSuccessful() || p.Result.Code.IsPending()

@@ -94,6 +94,13 @@ type UncertainError struct {
 	Currency              string          `json:"currency,omitempty"`
 	SentAt                time.Time       `json:"sentAt"` // when the last attempt was sent
 
+	// RefundedBefore is, for a checksum-platform refund, the payment's
+	// refundamount read just before the refund was sent: Resolve settles the
+	// refund by comparing the refunded amount with it (booked when it grew
+	// by exactly Amount, absent when unchanged after the settle time). nil
+	// elsewhere.
+	RefundedBefore *decimal.Decimal `json:"refundedBefore,omitempty"`
+
 	// Err says why the outcome is unknown. Its chain never holds an error
 	// that means "nothing booked" (*ResultError, *HTTPError, *NotSentError,
 	// *ValidationError), so errors.As cannot mistake an uncertain call for

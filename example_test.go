@@ -210,22 +210,23 @@ func ExampleClient_TransactionList() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	pa := srv.Preauthorize(eur("10.00"), "EUR")
-	if _, err := c.Capture(context.Background(), pa, backoffice.CaptureRequest{Amount: eur("10.00"), Currency: "EUR"}); err != nil {
+	// The platform's payment ids are numeric tracking ids.
+	pa := srv.TrackingID(srv.Preauthorize(eur("10.00"), "EUR"))
+	if _, err := c.Capture(context.Background(), pa, backoffice.CaptureRequest{Amount: eur("4.00"), Currency: "EUR"}); err != nil {
 		log.Fatal(err)
 	}
 
+	// A capture changes the original payment; it gets no row of its own.
 	today := time.Now()
 	list, err := c.TransactionList(context.Background(), backoffice.TransactionListRequest{From: today, To: today})
 	if err != nil {
 		log.Fatal(err)
 	}
 	for _, p := range list {
-		fmt.Println(p.PaymentType, p.Amount.StringFixed(2))
+		fmt.Println(p.Status, p.Amount.StringFixed(2), p.CapturedAmount.StringFixed(2), p.RefundedAmount.StringFixed(2))
 	}
 	// Output:
-	// PA 10.00
-	// CP 10.00
+	// capturesuccess 10.00 4.00 0.00
 }
 
 func ExampleChecksum() {

@@ -258,42 +258,86 @@ func TestEveryFaultOnEveryMoneyMovingOperation(t *testing.T) {
 	}
 }
 
-// TestChecksumFaultsAreAnsweredTruthfully: the checksum platform cannot
-// prove a capture, refund or reversal absent (it stores no
-// merchantTransactionId for them), so an ambiguous fault may end Unknown;
-// but whatever the SDK answers must agree with the ledger.
+// TestChecksumFaultsAreAnsweredTruthfully: the checksum platform records
+// captures, refunds and reversals on the payment they act on, so the SDK
+// reconciles them from that payment's state. Whatever a fault does to the
+// first attempt, with bookings landing at once or late: nothing is booked
+// twice, the SDK's answer agrees with the ledger, and an Unknown is settled
+// by Resolve (from stored JSON, on a fresh client) into the ledger's truth.
 func TestChecksumFaultsAreAnsweredTruthfully(t *testing.T) {
 	t.Parallel()
-	for _, op := range ledgerOps {
-		if !op.checksum {
-			continue
-		}
-		for _, f := range faultKinds {
-			t.Run(op.name+"/"+faultName(f), func(t *testing.T) {
-				t.Parallel()
-				srv := backofficetest.NewServer()
-				defer srv.Close()
-				c := newFakeClient(t, srv, true)
-				target := op.setup(t, srv, newFakeClient(t, srv, false))
-				srv.InjectFault(op.op, 1, f)
-				mtid := "checksum-" + faultName(f)
-				_, err := op.do(c, target, mtid)
-				srv.AwaitBookings()
-				booked := bookings(srv, mtid)
-				require.LessOrEqual(t, len(booked), 1, "never booked twice")
-				switch backoffice.OutcomeOf(err) {
-				case backoffice.Booked:
-					require.Len(t, booked, 1)
-				case backoffice.NotBooked:
-					assert.Empty(t, booked, "NotBooked, yet booked: %v", err)
-				case backoffice.Unknown:
-					var ue *backoffice.UncertainError
-					require.ErrorAs(t, err, &ue)
-					assert.Equal(t, mtid, ue.MerchantTransactionID)
-				}
-			})
+	for _, late := range []bool{false, true} {
+		for _, op := range ledgerOps {
+			if !op.checksum {
+				continue
+			}
+			for _, f := range faultKinds {
+				name := fmt.Sprintf("late=%v/%s/%s", late, op.name, faultName(f))
+				t.Run(name, func(t *testing.T) {
+					t.Parallel()
+					var opts []backofficetest.Option
+					if late {
+						opts = append(opts, backofficetest.WithBookingLatency(bookingLatency))
+					}
+					srv := backofficetest.NewServer(opts...)
+					defer srv.Close()
+					c := newFakeClient(t, srv, true)
+					target := op.setup(t, srv, nil)
+					id := srv.TrackingID(target)
+					srv.InjectFault(op.op, 1, f)
+
+					p, err := op.do(c, id, "checksum-"+strings.ReplaceAll(name, "/", "-"))
+
+					srv.AwaitBookings()
+					booked := srv.Entries(target, backoffice.PaymentType(op.op))
+					require.LessOrEqual(t, len(booked), 1, "never booked twice")
+					if refusesUnprocessed(f) {
+						assert.Equal(t, backoffice.NotBooked, backoffice.OutcomeOf(err), "%v", err)
+					} else {
+						assert.NoError(t, err, "one fault on one attempt: the payment's state settles it")
+					}
+					switch backoffice.OutcomeOf(err) {
+					case backoffice.Booked:
+						require.Len(t, booked, 1)
+						assert.Equal(t, id, p.ReferencedID)
+						assert.Equal(t, backoffice.PaymentType(op.op), p.PaymentType)
+					case backoffice.NotBooked:
+						assert.Empty(t, booked, "NotBooked, yet booked: %v", err)
+					case backoffice.Unknown:
+						var ue *backoffice.UncertainError
+						require.ErrorAs(t, err, &ue)
+						assert.Empty(t, checksumResolvesTo(t, srv, ue, booked))
+					}
+				})
+			}
 		}
 	}
+}
+
+// checksumResolvesTo resolves a stored copy of ue on a fresh checksum
+// client and compares the answer with the ledger.
+func checksumResolvesTo(t testing.TB, srv *backofficetest.Server, ue *backoffice.UncertainError, booked []backofficetest.Entry) string {
+	t.Helper()
+	stored, err := json.Marshal(ue)
+	require.NoError(t, err)
+	var restored backoffice.UncertainError
+	require.NoError(t, json.Unmarshal(stored, &restored))
+	ctx, cancel := context.WithTimeout(context.Background(), 20*matrixPolicy.SettleTime)
+	defer cancel()
+	p, err := newFakeClient(t, srv, true).Resolve(ctx, &restored)
+	switch backoffice.OutcomeOf(err) {
+	case backoffice.Booked:
+		if len(booked) != 1 || p.ReferencedID != ue.PaymentID || p.PaymentType != ue.Operation {
+			return fmt.Sprintf("Resolve found %v, ledger has %v", p, booked)
+		}
+	case backoffice.NotBooked:
+		if len(booked) != 0 {
+			return fmt.Sprintf("Resolve said not booked (%v), ledger booked %s", err, booked[0].ID)
+		}
+	default:
+		return fmt.Sprintf("Resolve left it unknown: %v", err)
+	}
+	return ""
 }
 
 // TestFaultOnEveryAttemptNeverDoubleBooks: when every attempt of the
@@ -314,8 +358,10 @@ func TestFaultOnEveryAttemptNeverDoubleBooks(t *testing.T) {
 				c := newFakeClient(t, srv, op.checksum)
 				target := op.setup(t, srv, newFakeClient(t, srv, false))
 				lookup := backofficetest.OpQuery
+				hex := target
 				if op.checksum {
 					lookup = backofficetest.OpTransactionList
+					target = srv.TrackingID(hex)
 				}
 				srv.InjectFaultFunc(func(o backofficetest.Op, _ int) (backofficetest.Fault, bool) {
 					if o == op.op {
@@ -331,6 +377,9 @@ func TestFaultOnEveryAttemptNeverDoubleBooks(t *testing.T) {
 				require.Error(t, err)
 				srv.AwaitBookings()
 				booked := bookings(srv, mtid)
+				if op.checksum {
+					booked = srv.Entries(hex, backoffice.PaymentType(op.op))
+				}
 				assert.LessOrEqual(t, len(booked), 1, "never booked twice")
 				var ue *backoffice.UncertainError
 				if errors.As(err, &ue) {
@@ -341,4 +390,78 @@ func TestFaultOnEveryAttemptNeverDoubleBooks(t *testing.T) {
 			})
 		}
 	}
+}
+
+// TestChecksumResolveSettlesUnknowns: a checksum capture, refund or
+// reversal whose context ends before the settle time ends Unknown (unless a
+// look-up already found it); Resolve, from stored JSON on a fresh client,
+// then settles it into the ledger's truth, never leaving it unknown and
+// never sending it again.
+func TestChecksumResolveSettlesUnknowns(t *testing.T) {
+	t.Parallel()
+	faults := []backofficetest.Fault{
+		{Kind: backofficetest.FaultDropAfterBooking},
+		{Kind: backofficetest.FaultProxyTimeout},
+		{Kind: backofficetest.FaultUncertain},
+		{Kind: backofficetest.FaultUncertain, Booked: true},
+		{Kind: backofficetest.FaultTruncatedJSON, Booked: true},
+		{Kind: backofficetest.FaultMisrouted},
+		{Kind: backofficetest.FaultMisrouted, Booked: true},
+	}
+	for _, late := range []bool{false, true} {
+		for _, op := range ledgerOps {
+			if !op.checksum {
+				continue
+			}
+			for _, f := range faults {
+				name := fmt.Sprintf("late=%v/%s/%s", late, op.name, faultName(f))
+				t.Run(name, func(t *testing.T) {
+					t.Parallel()
+					var opts []backofficetest.Option
+					if late {
+						opts = append(opts, backofficetest.WithBookingLatency(bookingLatency))
+					}
+					srv := backofficetest.NewServer(opts...)
+					defer srv.Close()
+					target := op.setup(t, srv, nil)
+					id := srv.TrackingID(target)
+					srv.InjectFault(op.op, 1, f)
+					ctx, cancel := context.WithTimeout(context.Background(), matrixPolicy.SettleTime/2)
+					defer cancel()
+					c := newFakeClient(t, srv, true)
+
+					_, err := doWith(ctx, c, op, id)
+
+					sent := len(srv.Requests())
+					srv.AwaitBookings()
+					booked := srv.Entries(target, backoffice.PaymentType(op.op))
+					require.LessOrEqual(t, len(booked), 1)
+					var ue *backoffice.UncertainError
+					if !errors.As(err, &ue) {
+						assert.NoError(t, err, "found by a look-up before the deadline")
+						require.Len(t, booked, 1)
+						return
+					}
+					if op.op == backofficetest.OpRefund {
+						require.NotNil(t, ue.RefundedBefore, "a refund's UncertainError carries what was refunded before")
+					}
+					assert.Empty(t, checksumResolvesTo(t, srv, ue, booked))
+					for _, r := range srv.Requests()[sent:] {
+						assert.NotEqual(t, op.op, r.Op, "Resolve never sends the operation")
+					}
+				})
+			}
+		}
+	}
+}
+
+// doWith runs a checksum ledger op under ctx.
+func doWith(ctx context.Context, c *backoffice.Client, op ledgerOp, id string) (*backoffice.Payment, error) {
+	switch op.op {
+	case backofficetest.OpCapture:
+		return c.Capture(ctx, id, backoffice.CaptureRequest{Amount: dec("10.00"), Currency: "EUR"})
+	case backofficetest.OpRefund:
+		return c.Refund(ctx, id, backoffice.RefundRequest{Amount: dec("10.00"), Currency: "EUR"})
+	}
+	return c.Reverse(ctx, id, backoffice.ReversalRequest{})
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -96,13 +97,22 @@ func TestGoldenRequests(t *testing.T) {
 			_, err := c.TransactionList(ctx, backoffice.TransactionListRequest{From: from, To: from.AddDate(0, 0, 30), Status: "capturesuccess"})
 			return err
 		}},
+		{"checksum_transaction_list_page", true, nil, func(c *backoffice.Client) error {
+			_, err := c.TransactionList(ctx, backoffice.TransactionListRequest{From: from.In(time.FixedZone("", 5*3600+1800)),
+				To: from.AddDate(0, 0, 30), PaymentID: "54289", Page: 2, PageSize: 30})
+			return err
+		}},
+		{"checksum_inquiry_by_merchant_transaction_id", true, nil, func(c *backoffice.Client) error {
+			_, err := c.InquireByMerchantTransactionID(ctx, "Order 123/4"[:9])
+			return err
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			ok := `{"id":"8a82944a6242c8f00162506ec4b30d44","result":{"code":"000.100.110","description":"ok"},"payments":[]}`
 			if tt.checksum {
-				ok = `{"paymentId":"54290","transactionStatus":"Y","result":{"code":"00001","description":"Transaction succeeded"},"transactions":[]}`
+				ok = checksumOK
 			}
 			rec := newRecorder(t, jsonAnswer(200, ok))
 			c := rec.bearer(t, tt.opts...)
@@ -111,13 +121,23 @@ func TestGoldenRequests(t *testing.T) {
 			}
 			require.NoError(t, tt.do(c))
 			reqs := rec.Requests()
-			require.Len(t, reqs, 1)
-			r := reqs[0]
-			got := fmt.Sprintf("%s %s", r.Method, r.Path)
-			if r.RawQuery != "" {
-				got += "?" + r.RawQuery
+			if !tt.checksum || !strings.HasSuffix(tt.name, "_refund") {
+				require.Len(t, reqs, 1)
+			} else {
+				require.Len(t, reqs, 2, "a checksum refund reads the refunded amount first")
 			}
-			got += "\nContent-Type: " + r.Header.Get("Content-Type") + "\n\n" + string(r.Body) + "\n"
+			got := ""
+			for i, r := range reqs {
+				if i > 0 {
+					got += "\n"
+				}
+				got += fmt.Sprintf("%s %s", r.Method, r.Path)
+				if r.RawQuery != "" {
+					got += "?" + r.RawQuery
+				}
+				got += "\nContent-Type: " + r.Header.Get("Content-Type") + "\n\n" + string(r.Body) + "\n"
+			}
+			r := reqs[len(reqs)-1]
 			file := filepath.Join("testdata", "golden", tt.name+".txt")
 			if *update {
 				require.NoError(t, os.WriteFile(file, []byte(got), 0o644))

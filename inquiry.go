@@ -2,7 +2,6 @@ package backoffice
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -17,12 +16,18 @@ const checksumNotFound ResultCode = "10026"
 // Inquire returns the payment paymentID as the gateway records it now.
 //
 // Bearer variant: GET /v1/query/{id}. Checksum variant: POST
-// /payments/{id} with paymentType IN. Like every operation it returns a nil
+// /payments/{id} with paymentType IN and idType PID; the answer carries no
+// paymentType, its Timestamp is the time of the inquiry (server time,
+// read as UTC), and its Status is the long status. Like every operation it returns a nil
 // error only for a successful or pending payment; for a declined or
 // refused one the *ResultError carries the Payment. Reads are retried on
 // any ambiguous failure.
 func (c *Client) Inquire(ctx context.Context, paymentID string) (*Payment, error) {
-	if err := validateID("paymentID", paymentID); err != nil {
+	validate := validateID
+	if c.variant == variantChecksum {
+		validate = validateTrackingID
+	}
+	if err := validate("paymentID", paymentID); err != nil {
 		return nil, err
 	}
 	cl := &call{name: "inquiry", target: paymentID}
@@ -97,66 +102,55 @@ func (c *Client) list(ex *transport.Exchange, cl *call) ([]Payment, int, error) 
 	return out, ex.Status, nil
 }
 
-// TransactionListRequest selects the checksum variant's transactions by
-// date: From and To are whole days, inclusive, sent as dd/mm/yyyy in the
-// zone of the times given. Status optionally filters by status, e.g.
-// "capturesuccess".
+// TransactionListRequest selects the checksum platform's payments
+// (getTransactionList, CHECKSUM-PLATFORM.md §2).
+//
+// From and To are whole days, inclusive, in From's zone: they are sent as
+// dd/MM/yyyy with that zone's offset as timeZone, so the platform's day
+// boundaries and the times it returns (Timestamp) are in that zone. With
+// both dates the platform filters on the time a payment was last changed,
+// so a payment captured or refunded within the days is listed too. Leave
+// both zero to select by the other fields only.
 type TransactionListRequest struct {
 	From, To time.Time
-	Status   string
+	// Status filters on the long status, e.g. "capturesuccess".
+	Status string
+	// PaymentID selects one payment (its numeric id).
+	PaymentID string
+	// Page and PageSize are pagination.pageno and pagination.records.
+	// PageSize zero (with Page zero) makes the SDK page through every row
+	// for you, 100 at a time; PageSize n reads page Page (1 if zero) of n.
+	Page, PageSize int
 }
 
-// TransactionList returns the transactions recorded between r.From and r.To
-// (checksum variant: POST getTransactionList, signed memberId|secureKey).
-// A day range with no transactions is an empty list and a nil error. The
-// bearer variant has no such list: ErrUnsupported.
+// TransactionList returns the payments r selects (checksum variant: POST
+// getTransactionList, signed memberId|secureKey). Each is an original
+// payment with its current Status, CapturedAmount and RefundedAmount:
+// captures, refunds and reversals change that payment and get no row of
+// their own. No rows is an empty slice and a nil error. The bearer variant
+// has no such list: ErrUnsupported.
 func (c *Client) TransactionList(ctx context.Context, r TransactionListRequest) ([]Payment, error) {
 	if c.variant != variantChecksum {
 		return nil, fmt.Errorf("backoffice: TransactionList: %w", ErrUnsupported)
 	}
-	if r.From.IsZero() || r.To.IsZero() {
-		return nil, invalid("From", "and To are required")
+	if r.From.IsZero() != r.To.IsZero() {
+		return nil, invalid("From", "and To go together: both, or neither")
 	}
 	if r.To.Before(r.From) {
 		return nil, invalid("To", "is before From")
 	}
 	for i := 0; i < len(r.Status); i++ {
-		if b := r.Status[i]; b < 'a' || b > 'z' {
-			return nil, invalid("Status", "must be a lower-case status name such as capturesuccess")
+		if b := r.Status[i]; !('a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9' || b == '_') {
+			return nil, invalid("Status", "must be a status name such as capturesuccess or authstarted_3D")
 		}
 	}
-	ps, _, err := c.transactionList(ctx, r)
-	return ps, err
-}
-
-func (c *Client) transactionList(ctx context.Context, r TransactionListRequest) ([]Payment, int, error) {
-	cl := &call{name: "transaction list"}
-	var f form.Form
-	c.authenticate(&f)
-	f.Add("pagination.fromdate", r.From.Format("02/01/2006"))
-	f.Add("pagination.todate", r.To.Format("02/01/2006"))
-	if r.Status != "" {
-		f.Add("status", r.Status)
+	if r.PaymentID != "" {
+		if err := validateTrackingID("PaymentID", r.PaymentID); err != nil {
+			return nil, err
+		}
 	}
-	c.post(cl, checksumRoot+"/getTransactionList", &f, false)
-	ex, err := c.read(ctx, cl)
-	if err != nil {
-		return nil, 0, err
+	if r.Page < 0 || r.PageSize < 0 || (r.PageSize == 0 && r.Page != 0) {
+		return nil, invalid("Page", "and PageSize must not be negative, and Page needs a PageSize")
 	}
-	ps, status, err := c.list(ex, cl)
-	var re *ResultError
-	if errors.As(err, &re) && re.Result.Code == checksumNotFound {
-		return []Payment{}, status, nil
-	}
-	return ps, status, err
-}
-
-// checksumRoot is where the checksum variant's endpoints live.
-const checksumRoot = "/transactionServices/REST/v1"
-
-// authenticate adds the checksum variant's memberId and the checksum over
-// the given fields; the secure key only enters the digest.
-func (c *Client) authenticate(f *form.Form, fields ...string) {
-	f.Add("authentication.memberId", c.checksum.MemberID)
-	f.Add("authentication.checksum", Checksum(c.checksum.MemberID, c.checksum.SecureKey, fields...))
+	return c.transactionList(ctx, r)
 }

@@ -29,7 +29,11 @@ func (c *Client) transact(ctx context.Context, op PaymentType, idField, id strin
 	if c.variant == variantChecksum && op != PaymentTypeCapture && op != PaymentTypeRefund && op != PaymentTypeReversal {
 		return nil, fmt.Errorf("backoffice: %s: %w", opNames[op], ErrUnsupported)
 	}
-	if err := validateID(idField, id); err != nil {
+	validate := validateID
+	if c.variant == variantChecksum {
+		validate = validateTrackingID
+	}
+	if err := validate(idField, id); err != nil {
 		return nil, err
 	}
 	if !m.full {
@@ -42,24 +46,10 @@ func (c *Client) transact(ctx context.Context, op PaymentType, idField, id strin
 	}
 	cl := &call{name: opNames[op], op: op, target: id, mtid: c.mtidOrNew(m.mtid),
 		amount: m.amount, currency: m.currency, full: m.full}
-	var f form.Form
 	if c.variant == variantChecksum {
-		var amount string
-		if !m.full {
-			amount = formatAmount(m.amount)
-			c.authenticate(&f, id, amount)
-		} else {
-			c.authenticate(&f, id)
-		}
-		f.Add("paymentType", string(op))
-		if !m.full {
-			f.Add("amount", amount)
-		}
-		f.Add("merchantTransactionId", cl.mtid)
-		f.AddSorted(m.extra)
-		c.post(cl, checksumRoot+"/payments/"+id, &f, true)
-		return c.move(ctx, cl)
+		return c.checksumTransact(ctx, cl, m)
 	}
+	var f form.Form
 	f.Add("entityId", c.bearer.EntityID)
 	if !m.full {
 		f.Add("amount", formatAmount(m.amount))

@@ -27,8 +27,13 @@ const (
 )
 
 // Payment is a payment as the gateway reported it. Both gateway variants map
-// onto it: the checksum variant's paymentId becomes ID and its status and
-// transactionStatus fill Status and TransactionStatus.
+// onto it: the checksum variant's paymentId (systemPaymentId in the list)
+// becomes ID, its long status (the list's transactionStatus) Status, and
+// its short transactionStatus (derived for list rows as the platform's
+// inquiry derives it) TransactionStatus. Its capture, refund and reversal
+// answers name only the payment acted on: ID and ReferencedID both hold
+// it, PaymentType is the operation, and no status, amount or currency is
+// stated.
 type Payment struct {
 	ID                    string
 	ReferencedID          string // the payment this one acts on, when the gateway says so
@@ -46,6 +51,11 @@ type Payment struct {
 	Timestamp             time.Time // UTC when the gateway gave no zone
 	Status                string    // checksum variant: "capturesuccess", "reversed", ...
 	TransactionStatus     string    // checksum variant: Y, N, P, C or 3D
+
+	// CapturedAmount and RefundedAmount are the checksum platform's
+	// captureamount and refundamount of a list row (RefundedAmount also the
+	// inquiry's refundAmount of a reversed payment); zero elsewhere.
+	CapturedAmount, RefundedAmount decimal.Decimal
 
 	RegistrationID     string            // the stored card's registration, when the payment used or created one
 	ShortID            string            // the short id a support ticket quotes, e.g. "5420.6916.5424"

@@ -30,8 +30,9 @@ type lookup struct {
 	final  bool     // unknown for good: more look-ups cannot change it
 }
 
-// reconcile looks the call's merchantTransactionId up until it finds the
-// booking, proves its absence, or can look no more. Look-ups of one id are
+// reconcile looks the call up until it finds the booking, proves its
+// absence, or can look no more: by merchantTransactionId (bearer), or by
+// the state of the payment it acted on (checksum, see lookAtPayment). Look-ups of one id are
 // spaced by LookupInterval (shared by every call of the Client), the first
 // made MinWait after the attempt was sent. "Not found" proves absence only
 // from a look-up made after sentAt+SettleTime, and never when booked says
@@ -46,7 +47,7 @@ func (c *Client) reconcile(ctx context.Context, cl *call, booked, sync bool) (lo
 	why := errors.New("no look-up was made")
 	pastSettle := 0
 	for {
-		if err := c.pace.Wait(ctx, "mtid:"+cl.mtid, notBefore); err != nil {
+		if err := c.pace.Wait(ctx, c.lookupKey(cl), notBefore); err != nil {
 			if errors.Is(err, pace.ErrNoTime) {
 				return lookup{}, fmt.Errorf("%w; %w", why, err)
 			}
@@ -80,10 +81,19 @@ func (c *Client) reconcile(ctx context.Context, cl *call, booked, sync bool) (lo
 	}
 }
 
+// lookupKey is what look-ups of cl are paced by: its merchantTransactionId,
+// or on the checksum platform the payment it acted on.
+func (c *Client) lookupKey(cl *call) string {
+	if c.variant == variantChecksum {
+		return "pid:" + cl.target
+	}
+	return "mtid:" + cl.mtid
+}
+
 // lookOnce makes one look-up for cl, without retries.
 func (c *Client) lookOnce(ctx context.Context, cl *call) lookup {
 	if c.variant == variantChecksum {
-		return c.lookInList(ctx, cl)
+		return c.lookAtPayment(ctx, cl)
 	}
 	q := &call{name: "query", mtid: cl.mtid, scrub: cl.scrub, cvv: cl.cvv}
 	c.get(q, c.queryPath(cl.mtid))
@@ -146,35 +156,6 @@ func (c *Client) pick(ps []Payment, status int, cl *call) lookup {
 		return lookup{final: true, why: fmt.Errorf("the gateway recorded it as %s (%s)", match.Result.Code, match.Result.Description)}
 	}
 	return lookup{state: stateFound, p: match, status: status}
-}
-
-// lookInList searches the checksum variant's transaction list around the
-// send. That platform stores no merchantTransactionId for captures,
-// refunds and reversals, so the list can show a booking where a deployment
-// keeps the id, but it never proves absence.
-func (c *Client) lookInList(ctx context.Context, cl *call) lookup {
-	day := cl.sentAt
-	if day.IsZero() {
-		day = time.Now()
-	}
-	ps, status, err := c.transactionList(ctx, TransactionListRequest{From: day.AddDate(0, 0, -1), To: day.AddDate(0, 0, 1)})
-	if err != nil {
-		return lookup{why: fmt.Errorf("the transaction list failed: %s", err)}
-	}
-	var mine []Payment
-	for _, p := range ps {
-		if p.MerchantTransactionID == cl.mtid {
-			mine = append(mine, p)
-		}
-	}
-	if len(mine) == 0 {
-		return lookup{why: errors.New("the transaction list shows no record of it, which proves nothing on this platform")}
-	}
-	l := c.pick(mine, status, cl)
-	if l.state == stateAbsent {
-		l = lookup{why: errors.New("the transaction list shows no matching record, which proves nothing on this platform")}
-	}
-	return l
 }
 
 // queryPath is GET /v1/query?entityId=…&merchantTransactionId=….

@@ -29,10 +29,20 @@ func (c *Client) redactor(cl *call) redactor {
 		r.literals = append(r.literals, c.bearer.AccessToken)
 	case variantChecksum:
 		r.literals = append(r.literals, c.checksum.SecureKey)
+		if c.token != nil {
+			c.token.mu.Lock()
+			if c.token.token != "" {
+				r.literals = append(r.literals, c.token.token)
+			}
+			c.token.mu.Unlock()
+		}
 	}
 	if cl != nil {
 		if cl.scrub != "" {
 			r.literals = append(r.literals, cl.scrub)
+		}
+		if cl.token != "" {
+			r.literals = append(r.literals, cl.token)
 		}
 		r.cvv = cl.cvv
 	}

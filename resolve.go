@@ -28,9 +28,16 @@ import (
 // of the Client), and keeps looking while ctx allows: give ctx a deadline.
 // With a zero SentAt it assumes the call was sent just now.
 //
-// The checksum platform stores no merchantTransactionId for captures,
-// refunds and reversals; there Resolve can find a booking only where a
-// deployment lists the id, and never proves absence.
+// On the checksum platform, which records captures, refunds and
+// reversals on the payment they act on and keeps no merchantTransactionId
+// for them, Resolve reads that payment's state instead (one transaction
+// list read per look-up): a capture is booked when captureamount equals
+// Amount, a reversal when the payment is authcancelled, a refund when
+// refundamount grew by exactly Amount since RefundedBefore; unchanged
+// after the settle time proves absence. The booking returned is the
+// payment's list row, with ID and ReferencedID the payment acted on and
+// PaymentType the operation. A refund without RefundedBefore stays
+// unknown.
 func (c *Client) Resolve(ctx context.Context, u *UncertainError) (*Payment, error) {
 	cl, err := c.resolving(u)
 	if err != nil {
@@ -62,7 +69,11 @@ func (c *Client) resolving(u *UncertainError) (*call, error) {
 		return nil, err
 	}
 	if u.Operation != PaymentTypeCredit {
-		if err := validateID("UncertainError.PaymentID", u.PaymentID); err != nil {
+		validate := validateID
+		if c.variant == variantChecksum {
+			validate = validateTrackingID
+		}
+		if err := validate("UncertainError.PaymentID", u.PaymentID); err != nil {
 			return nil, err
 		}
 	}
@@ -80,5 +91,5 @@ func (c *Client) resolving(u *UncertainError) (*call, error) {
 		sentAt = time.Now()
 	}
 	return &call{name: name, op: u.Operation, target: u.PaymentID, mtid: u.MerchantTransactionID,
-		amount: u.Amount, currency: u.Currency, full: full, sentAt: sentAt}, nil
+		amount: u.Amount, currency: u.Currency, full: full, sentAt: sentAt, refundedBefore: u.RefundedBefore}, nil
 }

@@ -3,6 +3,7 @@ package backoffice
 import (
 	"sort"
 	"strconv"
+	"strings"
 )
 
 //go:generate go run ./internal/gen/resultcodes -in internal/gen/resultcodes/opp-resultcodes.json -out resultcodes.go
@@ -197,7 +198,14 @@ func category800(mid, last int) Category {
 // success that needs manual review (CategorySuccess or
 // CategorySuccessNeedsReview). Chargeback codes (000.100.2xx) and 000.400.030
 // (partially failed) are not successful.
+//
+// The checksum platform's success codes (00001, 00004, 00005, 00006, 00026,
+// 00029, 0008, and the token request's 200) are successful; a joined code
+// "A | B" lists several errors and is not.
 func (c ResultCode) IsSuccessful() bool {
+	if checksumSuccessCodes[c] {
+		return true
+	}
 	cat := c.Category()
 	return cat == CategorySuccess || cat == CategorySuccessNeedsReview
 }
@@ -212,7 +220,13 @@ func (c ResultCode) NeedsReview() bool {
 // IsPending reports whether the outcome of c is not final yet
 // (CategoryPending or CategoryPendingLong); a pending-long code may change
 // only after days.
+//
+// The checksum platform's 10004 ("Transaction is pending") and 90026
+// ("ThreeD Authentication Pending") are pending.
 func (c ResultCode) IsPending() bool {
+	if c == "10004" || c == "90026" {
+		return true
+	}
 	cat := c.Category()
 	return cat == CategoryPending || cat == CategoryPendingLong
 }
@@ -222,9 +236,21 @@ func (c ResultCode) IsPending() bool {
 // covers the bearer variant's published codes and the checksum variant's
 // five-digit codes known so far. The gateway's own result.description, when
 // present in a response, is authoritative.
+//
+// Checksum platform codes need not have five digits ("200", "0008"), and
+// several may come joined as "A | B": each part is looked up, and the
+// description is theirs joined the same way when every part is known.
 func (c ResultCode) Description() string {
+	if i := strings.Index(string(c), "|"); i >= 0 {
+		a, b := ResultCode(strings.TrimSpace(string(c[:i]))), ResultCode(strings.TrimSpace(string(c[i+1:])))
+		da, db := a.Description(), b.Description()
+		if da == "" || db == "" {
+			return ""
+		}
+		return da + " | " + db
+	}
 	table := resultCodes
-	if len(c) == 5 {
+	if len(c) != 11 {
 		table = checksumResultCodes
 	}
 	i := sort.Search(len(table), func(i int) bool { return table[i].code >= c })
@@ -232,6 +258,12 @@ func (c ResultCode) Description() string {
 		return table[i].description
 	}
 	return ""
+}
+
+// checksumSuccessCodes are the checksum platform's success codes
+// (CHECKSUM-PLATFORM.md §4, sources S1c, S1d, D2).
+var checksumSuccessCodes = map[ResultCode]bool{
+	"00001": true, "00004": true, "00005": true, "00006": true, "00026": true, "00029": true, "0008": true, "200": true,
 }
 
 // catalogueEntry is one line of the built-in catalogue in resultcodes.go.

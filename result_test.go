@@ -491,9 +491,8 @@ func TestCategoryMalformed(t *testing.T) {
 		"000.",
 		"000.000.",
 		"999.",
-		"00001",
-		"00004",
-		"00026",
+		"00002",
+		"10026",
 		" 000.000.000",
 		"000.000.000 ",
 		"000.000.000\n",
@@ -561,7 +560,16 @@ func TestPredicates(t *testing.T) {
 		{"000.400.101", false, false, false},
 		{"000.500.000", false, false, false},
 		{"800.100.151", false, false, false},
-		{"00001", false, false, false},
+		// The checksum platform's codes (CHECKSUM-PLATFORM.md §4).
+		{"00001", true, false, false},
+		{"00004", true, false, false},
+		{"00029", true, false, false},
+		{"0008", true, false, false},
+		{"200", true, false, false},
+		{"10004", false, false, true},
+		{"90026", false, false, true},
+		{"10026", false, false, false},
+		{"00029 | 10026", false, false, false},
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.code), func(t *testing.T) {
@@ -708,7 +716,7 @@ func TestCatalogue(t *testing.T) {
 		assert.Equal(t, e.description, e.code.Description())
 	}
 	for i, e := range checksumResultCodes {
-		assert.Len(t, string(e.code), 5)
+		assert.Regexp(t, `^[0-9]{3,5}$`, string(e.code), "not always five digits: 200, 0008")
 		assert.NotEmpty(t, e.description, "%s", e.code)
 		if i > 0 {
 			assert.Less(t, string(checksumResultCodes[i-1].code), string(e.code))
@@ -729,7 +737,12 @@ func TestDescription(t *testing.T) {
 		{"800.900.100", "sender authorization failed "}, // the trailing space is published
 		{"999.999.999", "UNDEFINED CONNECTOR/ACQUIRER ERROR"},
 		{"00001", "Transaction succeeded"},
-		{"00004", "Captured successfully"},
+		{"00004", "Transaction captured successfully"},
+		{"00029", "Transaction details retrived successfully."},
+		{"0008", "Your request processed successfully"},
+		{"200", "Token generated successfully"},
+		{"10005 | 10026", "Capture transaction failed. | Your record not found."},
+		{"10005 | 99999", ""},
 		{"00026", "Your record found successfully"},
 		// unknown
 		{"", ""},

@@ -570,18 +570,25 @@ var resultCodes = []catalogueEntry{
 	{"999.999.999", "UNDEFINED CONNECTOR/ACQUIRER ERROR"},
 }
 
-// checksumResultCodes are the checksum variant's five-digit codes known so
-// far; that variant publishes no list. Sorted by code.
+// checksumResultCodes are the checksum platform's codes known so far; the
+// numbers live in a per-deployment table. Sorted by code.
 var checksumResultCodes = []catalogueEntry{
 	{"00001", "Transaction succeeded"},
-	{"00004", "Captured successfully"},
+	{"00004", "Transaction captured successfully"},
 	{"00005", "Transaction refunded successfully"},
 	{"00006", "Transaction cancelled successfully"},
 	{"00026", "Your record found successfully"},
+	{"00029", "Transaction details retrived successfully."},
+	{"0008", "Your request processed successfully"},
 	{"10001", "Transaction declined by authorization system."},
 	{"10002", "Transaction declined (transaction not permitted)."},
+	{"10003", "Registration failed."},
+	{"10004", "Transaction is pending"},
 	{"10005", "Capture transaction failed."},
 	{"10006", "Refund transaction failed."},
 	{"10007", "Cancel transaction failed."},
 	{"10026", "Your record not found."},
+	{"10027", "Get Address Details Failed."},
+	{"200", "Token generated successfully"},
+	{"90026", "ThreeD Authentication Pending"},
 }

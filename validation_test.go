@@ -17,8 +17,11 @@ import (
 // Black-box tests of the input rules of issue 2: every refusal is a
 // *ValidationError naming the field, returned before a byte is sent.
 
-// checksumOK is a success answer of the checksum variant.
-const checksumOK = `{"paymentId":"54290","transactionStatus":"Y","result":{"code":"00001","description":"Transaction succeeded"},"transactions":[]}`
+// checksumOK is a success answer of the checksum platform that serves every
+// call of the tests: a capture, refund or reversal answer naming payment
+// 54289, and a transaction list holding that payment as its one (bare) row.
+const checksumOK = `{"paymentId":"54289","result":{"code":"00001","description":"Transaction succeeded"},` +
+	`"transaction":{"systemPaymentId":"54289","transactionStatus":"capturesuccess","amount":"100.00","currency":"EUR","captureamount":"100.00","refundamount":"0.00"}}`
 
 // validCard is a Luhn-valid card that expires far in the future.
 func validCard() *backoffice.Card {
@@ -193,10 +196,46 @@ func TestValidationAmountAndCurrencyAccepted(t *testing.T) {
 				t.Parallel()
 				rec := newValidationRecorder(t, op.checksum)
 				err := op.call(rec.client(t, op.checksum), dec(tt.amount), tt.currency)
+				if op.checksum && tt.name == "12 integer digits" {
+					// The platform allows 10 (CHECKSUM-PLATFORM.md §2).
+					requireValidation(t, err, "amount")
+					assertNothingSent(t, rec)
+					return
+				}
 				require.NoError(t, err)
-				assert.Len(t, rec.Requests(), 1)
+				assert.Len(t, moneyRequests(rec), 1)
 			})
 		}
+	}
+}
+
+// moneyRequests are the requests rec received other than a checksum
+// refund's read of the refunded amount before sending.
+func moneyRequests(rec *recorder) []recorded {
+	var out []recorded
+	for _, r := range rec.Requests() {
+		if !strings.HasSuffix(r.Path, "/getTransactionList") {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// The checksum platform's amounts have at most 10 integer digits.
+func TestValidationChecksumAmountDigits(t *testing.T) {
+	t.Parallel()
+	for _, op := range moneyOps {
+		if !op.checksum || op.partial {
+			continue
+		}
+		t.Run(op.name, func(t *testing.T) {
+			t.Parallel()
+			rec := newValidationRecorder(t, true)
+			require.NoError(t, op.call(rec.client(t, true), dec("9999999999.99"), "EUR"))
+			rec = newValidationRecorder(t, true)
+			requireValidation(t, op.call(rec.client(t, true), dec("10000000000.00"), "EUR"), "amount")
+			assertNothingSent(t, rec)
+		})
 	}
 }
 
@@ -299,8 +338,15 @@ func TestValidationPaymentIDAccepted(t *testing.T) {
 			t.Run(op.name+"/"+id, func(t *testing.T) {
 				t.Parallel()
 				rec := newValidationRecorder(t, op.checksum)
-				require.NoError(t, op.call(rec.client(t, op.checksum), id))
-				reqs := rec.Requests()
+				err := op.call(rec.client(t, op.checksum), id)
+				if op.checksum && id != "54289" {
+					// The platform's payment ids are numeric (CHECKSUM-PLATFORM.md §1).
+					requireValidation(t, err, "id")
+					assertNothingSent(t, rec)
+					return
+				}
+				require.NoError(t, err)
+				reqs := moneyRequests(rec)
 				require.Len(t, reqs, 1)
 				assert.Contains(t, reqs[0].Path, "/"+id, "the id is the last path segment it names")
 			})
@@ -402,7 +448,7 @@ func TestValidationExtraCannotOverrideSDKFields(t *testing.T) {
 	t.Parallel()
 	capture := func(key string) func(*backoffice.Client) error {
 		return func(c *backoffice.Client) error {
-			_, err := c.Capture(context.Background(), "pa1", backoffice.CaptureRequest{Amount: dec("1"), Currency: "EUR",
+			_, err := c.Capture(context.Background(), "54289", backoffice.CaptureRequest{Amount: dec("1"), Currency: "EUR",
 				MerchantTransactionID: "m-1", Extra: map[string]string{key: "evil"}})
 			return err
 		}
@@ -589,7 +635,12 @@ func sentForm(t *testing.T, checksum bool, call func(*backoffice.Client) error, 
 	t.Helper()
 	rec := newValidationRecorder(t, checksum)
 	require.NoError(t, call(rec.client(t, checksum, opts...)))
-	reqs := rec.Requests()
+	var reqs []recorded
+	for _, r := range rec.Requests() {
+		if !strings.HasSuffix(r.Path, "/getTransactionList") { // a checksum refund's read before sending
+			reqs = append(reqs, r)
+		}
+	}
 	require.Len(t, reqs, 1)
 	form, err := url.ParseQuery(string(reqs[0].Body))
 	require.NoError(t, err)
@@ -681,6 +732,11 @@ func TestMerchantTransactionIDAlwaysSent(t *testing.T) {
 		t.Run(op.name, func(t *testing.T) {
 			t.Parallel()
 			given := sentForm(t, op.checksum, func(c *backoffice.Client) error { return op.call(c, "order-77") })
+			if op.checksum {
+				// The platform does not read it for CP, RF, RV (CHECKSUM-PLATFORM.md §2).
+				assert.NotContains(t, given, "merchantTransactionId", "the checksum platform drops it: not sent")
+				return
+			}
 			assert.Equal(t, []string{"order-77"}, given["merchantTransactionId"], "the caller's id is sent as given")
 
 			first := sentForm(t, op.checksum, func(c *backoffice.Client) error { return op.call(c, "") })

@@ -11,14 +11,39 @@ type checksumResult struct {
 	Description string `json:"description"`
 }
 
-// The variant's success codes, as its documentation gives them.
+// The platform's success codes (CHECKSUM-PLATFORM.md §4).
 var (
 	checksumSucceeded = checksumResult{"00001", "Transaction succeeded"}
-	checksumCaptured  = checksumResult{"00004", "Captured successfully"}
+	checksumCaptured  = checksumResult{"00004", "Transaction captured successfully"}
 	checksumRefunded  = checksumResult{"00005", "Transaction refunded successfully"}
 	checksumCancelled = checksumResult{"00006", "Transaction cancelled successfully"}
-	checksumFound     = checksumResult{"00026", "Your record found successfully"}
+	checksumListed    = checksumResult{"00029", "Transaction details retrived successfully."}
 )
+
+// The platform's request-level refusals. Their numbers live in a
+// per-deployment table that no source gives (CHECKSUM-PLATFORM.md §6):
+// the fake's numbers below are its own, in the 2xxxx/3xxxx ranges the
+// platform's migration scripts use for validation and system codes, and
+// only the descriptions carry meaning. A client must not branch on them.
+var (
+	checksumInvalidChecksum    = checksumResult{"30001", "Checksum mismatch: invalid checksum (SYS_INVALID_CHECKSUM)"}
+	checksumAuthTokenFailed    = checksumResult{"30002", "Invalid or expired AuthToken (SYS_AUTHTOKEN_FAILED)"}
+	checksumAuthFailed         = checksumResult{"30003", "Authentication failed: invalid partner, username or key"}
+	checksumNoRecord           = checksumResult{"30004", "No record found (SYS_NO_RECORD_FOUND)"}
+	checksumInvalidTransaction = checksumResult{"30005", "Invalid transaction data (SYS_INVALIDTRANSACTION_DATA)"}
+	checksumExcessCapture      = checksumResult{"30006", "Capture amount exceeds the authorized amount (SYS_EXCESS_CAPTURE_AMOUNT)"}
+	checksumInvalidAmount      = checksumResult{"20001", "Invalid amount (VALIDATION_AMOUNT)"}
+	checksumInvalidTrackingID  = checksumResult{"20002", "Invalid TrackingID (VALIDATION_TRACKINGID)"}
+	checksumWrongState         = checksumResult{"20003", "Transaction not found in the required state (VALIDATION_TRANSACTION_NOT_FOUND)"}
+	checksumOverRefund         = checksumResult{"20004", "Refund amount exceeds the refundable amount (VALIDATION_REFERENCE_AMOUNT)"}
+	checksumInvalidIDType      = checksumResult{"20005", "Invalid idType (VALIDATION_ID_TYPE)"}
+	checksumInvalidPaymentType = checksumResult{"20006", "Invalid paymentType"}
+)
+
+// checksumInvalidParameter refuses a malformed list parameter.
+func checksumInvalidParameter(name string) checksumResult {
+	return checksumResult{"20007", "Invalid parameter: " + name}
+}
 
 // checksumSuccess is the success code of a booked operation of type t.
 func checksumSuccess(t backoffice.PaymentType) checksumResult {
@@ -33,86 +58,53 @@ func checksumSuccess(t backoffice.PaymentType) checksumResult {
 	return checksumSucceeded
 }
 
-// checksumRefusals is every refusal the variant answers with, keyed by the
-// bearer code the fake decided on (the two variants share one set of
-// rules). The 1xxxx codes are the documentation's (its response-code page),
-// which names failures per operation, not per reason. 19010 is the fake's
-// own: the documentation gives no code for a malformed parameter. For the
-// transport-level faults the fake answers the bearer variant's published
-// codes, since this variant documents none.
+// checksumRefusals are the transport-level refusals the fake's faults
+// answer with, keyed by the bearer code of the same fault. The platform
+// documents no throttling, busy-session or uncertain code, so the bearer
+// variant's published ones stand in.
 var checksumRefusals = map[backoffice.ResultCode]checksumResult{
-	codeUnknownReference: {"10026", "Your record not found."},
-	codeNotFound:         {"10026", "Your record not found."},
-	codeCaptureWorkflow:  {"10005", "Capture transaction failed."},
-	codeCannotCapture:    {"10005", "Capture transaction failed."},
-	codeRefundWorkflow:   {"10006", "Refund transaction failed."},
-	codeCannotRefund:     {"10006", "Refund transaction failed."},
-	codeReversalWorkflow: {"10007", "Cancel transaction failed."},
-	codeCannotReverse:    {"10007", "Cancel transaction failed."},
-	codeChargedBack:      {"10002", "Transaction declined (transaction not permitted)."},
-	codeReferenceRefused: {"10002", "Transaction declined (transaction not permitted)."},
-	codeInvalidParameter: {"19010", "Invalid or missing parameter"},
-	codeThrottled:        {"800.120.100", "Rejected by Throttling."},
-	codeSessionBusy:      {"800.700.100", "transaction for the same session is currently being processed, please try again later."},
-	codeUncertain:        {"900.100.300", "timeout, uncertain result"},
+	codeNotFound:    {"10026", "Your record not found."},
+	codeThrottled:   {"800.120.100", "Rejected by Throttling."},
+	codeSessionBusy: {"800.700.100", "transaction for the same session is currently being processed, please try again later."},
+	codeUncertain:   {"900.100.300", "timeout, uncertain result"},
 }
 
-// checksumRefusal returns the variant's refusal for bearer code c.
+// checksumRefusal returns the platform's refusal for bearer code c.
 func checksumRefusal(c backoffice.ResultCode) checksumResult {
 	if r, ok := checksumRefusals[c]; ok {
 		return r
 	}
-	return checksumResult{"10000", "Transaction refused"} // no rule of this variant leads here
+	return checksumResult{"10000", "Transaction refused"}
 }
 
-// status is rec's checksum-variant status as the ledger now stands:
+// status is rec's long status as the platform keeps it
+// (CHECKSUM-PLATFORM.md §4 "Status vocabularies"):
 //
-//	PA  authsuccessful; capturesuccess once captured; cancelled once fully reversed
-//	DB, CP, RB  capturesuccess; reversed once fully refunded; cancelled once
-//	    fully reversed; chargeback while a chargeback stands
-//	RF reversed, RV cancelled, CB chargeback, CR capturesuccess, CD payoutsuccessful
-//	refused: capturefailed (CP), authfailed (PA), payoutfailed (CD), failed (others)
+//	PA  authsuccessful; capturesuccess once captured; authcancelled once
+//	    reversed; reversed after any refund, full or partial
+//	DB  capturesuccess; reversed after any refund; chargeback while one stands
+//	refused: authfailed (PA), failed (others)
 //
-// l.mu must be held.
+// Only original payments (PA, DB) have a status on the platform; other
+// records answer "capturesuccess". l.mu must be held.
 func (l *ledger) status(rec *record) string {
 	if !rec.booked {
-		switch rec.Type {
-		case cp:
-			return "capturefailed"
-		case pa:
+		if rec.Type == pa {
 			return "authfailed"
-		case cd:
-			return "payoutfailed"
 		}
 		return "failed"
 	}
-	switch rec.Type {
-	case pa:
-		switch {
-		case !rec.Amount.GreaterThan(l.sum(rec.ID, rv)):
-			return "cancelled"
-		case l.has(rec.ID, cp):
-			return "capturesuccess"
-		}
-		return "authsuccessful"
-	case db, cp, rb:
-		switch {
-		case l.standingChargeback(rec.ID):
-			return "chargeback"
-		case !rec.Amount.GreaterThan(l.sum(rec.ID, rv)):
-			return "cancelled"
-		case !rec.Amount.GreaterThan(l.sum(rec.ID, rf)):
-			return "reversed"
-		}
+	switch {
+	case rec.Type != pa && rec.Type != db:
 		return "capturesuccess"
-	case rf:
-		return "reversed"
-	case rv:
-		return "cancelled"
-	case cb:
+	case l.standingChargeback(rec.ID):
 		return "chargeback"
-	case cd:
-		return "payoutsuccessful"
+	case rec.Type == pa && l.has(rec.ID, rv):
+		return "authcancelled"
+	case l.refunded(rec).IsPositive():
+		return "reversed"
+	case rec.Type == pa && !l.has(rec.ID, cp):
+		return "authsuccessful"
 	}
-	return "capturesuccess" // CR: the disputed money is the merchant's again
+	return "capturesuccess"
 }

@@ -69,7 +69,7 @@ func TestConcurrentRefundsThroughBothVariants(t *testing.T) {
 			}
 			return
 		}
-		if _, c := g.checksum(debit, "RF", "1.00"); c.TransactionStatus == "Y" {
+		if _, c := g.checksum(g.srv.TrackingID(debit), "RF", "1.00"); c.Result.Code == "00005" {
 			ok.Add(1)
 		}
 	})

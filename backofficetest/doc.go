@@ -103,40 +103,46 @@
 //
 // # Checksum variant (transactionServices)
 //
-//	POST /transactionServices/REST/v1/payments/{id}        CP RF RV IN
-//	POST /transactionServices/REST/v1/getTransactionList   bookings within whole UTC days
+// The platform as the SDK's CHECKSUM-PLATFORM.md describes it:
 //
-// Requests carry authentication.memberId and authentication.checksum,
+//	POST /transactionServices/REST/v1/authToken            a JWT-shaped AuthToken (one hour; WithAuthTokenLifetime)
+//	POST /transactionServices/REST/v1/payments/{id}        CP RF RV IN
+//	POST /transactionServices/REST/v1/getTransactionList   the original payments
+//
+// Payments are addressed by numeric tracking ids (Server.TrackingID gives
+// the one of an id Preauthorize, Debit or Seed returned). Every call needs
+// header AuthToken (unless WithoutAuthToken) and carries
+// authentication.memberId and authentication.checksum:
 // backoffice.Checksum(memberId, secureKey, id, amount) for CP and RF,
 // (memberId, secureKey, id) for RV and IN, (memberId, secureKey) for the
-// list. A wrong member id or checksum gets HTTP 401 with an HTML page.
-// Everything else gets HTTP 200 with a record: transactionStatus Y when
-// the operation succeeded, N when it was refused. CP and RF take amount
-// with exactly two decimals, RV is always full and only on a PA, IN needs
-// idType=PID and answers the payment's current record.
+// list. Everything the fake writes is JSON with HTTP 200, refusals
+// included (wrong checksum, missing or expired token, bad amount, unknown
+// payment, wrong state), as the platform's are; only a non-numeric
+// pagination.pageno gets the container's HTML 400.
 //
-// Its success codes are 00001 (Transaction succeeded), 00004 (Captured
-// successfully, CP), 00005 (refunded, RF), 00006 (cancelled, RV) and 00026
-// (Your record found successfully, IN and the list). Its refusals carry the
-// documentation's per-operation failure codes, kept in one table
-// (checksumcodes.go) beside the bearer code of the same rule:
+// CP, RF and RV change the original payment and answer
+// {"paymentId":<that payment>,"result":{…},"timestamp":…}: 00004, 00005,
+// 00006 on success. CP and RV need an authsuccessful PA; RF a captured
+// payment with something left to refund; amounts match
+// ^[0-9]{1,10}\.[0-9]{2}$, checked before the checksum. IN (idType PID, or
+// MID with the original payment's merchantTransactionId in the path)
+// answers status, transactionStatus (Y, P, C, N), amount, currency, card,
+// and no paymentType: 00001 when Y, 10001 when N, 10004 when P. The list
+// answers 00029 with the rows under transaction (a bare object for one
+// row), newest first, each with systemPaymentId, the long status under
+// transactionStatus, captureamount and refundamount; pagination.pageno and
+// pagination.records page it, timeZone sets the zone of the day filter
+// (on last-modified time) and of the times returned; no rows is a refusal
+// saying "No record found" with paymentId "-".
 //
-//	10026  your record not found: unknown payment          700.100.100, 700.400.580
-//	10005  capture transaction failed                      700.400.510, 700.400.100
-//	10006  refund transaction failed                       700.400.520, 700.400.200
-//	10007  cancel transaction failed                       700.400.530, 700.400.300
-//	10002  declined, not permitted (charged back, or the   700.300.600, 700.300.200
-//	       referenced payment was refused)
-//	19010  invalid or missing parameter (the fake's own)   200.300.404
-//
-// The transport-level faults (throttling, busy, uncertain) answer the
-// bearer variant's published codes, 800.120.100, 800.700.100 and
-// 900.100.300, since this variant documents none.
+// The refusal numbers are the fake's own (checksumcodes.go): the platform
+// keeps them in a per-deployment table no source gives, so only the
+// descriptions mean anything. The transport-level faults (throttling,
+// busy, uncertain) answer the bearer variant's published codes,
+// 800.120.100, 800.700.100 and 900.100.300, in the platform's envelope.
 //
 // Statuses, derived from the ledger when asked: PA authsuccessful,
-// capturesuccess once captured, cancelled once fully reversed; DB, CP and RB
-// capturesuccess, reversed once fully refunded, cancelled once fully
-// reversed, chargeback while a chargeback stands; RF reversed, RV
-// cancelled, CB chargeback, CR capturesuccess, CD payoutsuccessful; refused
-// attempts capturefailed (CP), authfailed (PA), payoutfailed (CD) or failed.
+// capturesuccess once captured, authcancelled once reversed; PA and DB
+// reversed after any refund, full or partial, chargeback while a
+// chargeback stands; refused attempts authfailed (PA) or failed.
 package backofficetest

@@ -26,6 +26,7 @@ const (
 	OpQuery              Op = "QUERY" // bearer GET /v1/query/{id} and GET /v1/query?merchantTransactionId=
 	OpInquiry            Op = "IN"    // checksum-variant inquiry
 	OpTransactionList    Op = "LIST"  // checksum-variant getTransactionList
+	OpAuthToken          Op = "TOKEN" // checksum-variant authToken
 	OpAny                Op = "*"     // in InjectFault: every request, whatever its Op
 )
 
@@ -33,7 +34,7 @@ const (
 func knownOp(op Op) bool {
 	switch op {
 	case OpPreauthorize, OpDebit, OpCapture, OpRefund, OpReversal, OpRebill, OpChargeback,
-		OpChargebackReversal, OpCredit, OpQuery, OpInquiry, OpTransactionList, OpAny, OpSearch:
+		OpChargebackReversal, OpCredit, OpQuery, OpInquiry, OpTransactionList, OpAuthToken, OpAny, OpSearch:
 		return true
 	}
 	return false

@@ -240,14 +240,15 @@ func TestFaultCounting(t *testing.T) {
 		g.srv.InjectFault(backofficetest.OpCapture, 2, backofficetest.Fault{Kind: backofficetest.FaultThrottle, RetryAfter: time.Second})
 
 		first := g.operate(auth, "CP", "1.00", "EUR")
-		req := g.checksumRequest("payments/"+auth, form("paymentType", "CP", "amount", "1.00"), auth, "1.00")
+		tid := g.srv.TrackingID(auth)
+		req := g.checksumRequest("payments/"+tid, form("paymentType", "CP", "amount", "1.00"), tid, "1.00")
 		r := g.send(req)
 		_, second := g.decodeChecksum(r)
 
 		assert.Equal(t, booked, first.p.Result.Code)
 		assert.Equal(t, http.StatusOK, r.status)
-		assert.Equal(t, "800.120.100", second.Result.Code, "throttled, in the checksum variant's words")
-		assert.Equal(t, "N", second.TransactionStatus)
+		assert.Equal(t, "800.120.100", second.Result.Code, "throttled, in the checksum platform's envelope")
+		assert.Equal(t, tid, second.PaymentID)
 		assert.Equal(t, "1", r.header.Get("Retry-After"))
 		assert.Len(t, g.srv.Entries(auth), 1)
 	})
@@ -388,32 +389,32 @@ func TestFaultsApplyToRequestsRefusedAnyway(t *testing.T) {
 func TestChecksumFaults(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
-		kind     backofficetest.FaultKind
-		code     string
-		txStatus string
+		kind backofficetest.FaultKind
+		code string
 	}{
-		{backofficetest.FaultThrottle, "800.120.100", "N"},
-		{backofficetest.FaultSessionBusy, "800.700.100", "N"},
-		{backofficetest.FaultUncertain, "900.100.300", ""},
+		{backofficetest.FaultThrottle, "800.120.100"},
+		{backofficetest.FaultSessionBusy, "800.700.100"},
+		{backofficetest.FaultUncertain, "900.100.300"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.kind.String(), func(t *testing.T) {
 			t.Parallel()
 			g := newGateway(t)
 			auth := auth10(g)
+			tid := g.srv.TrackingID(auth)
 			g.srv.InjectFault(backofficetest.OpReversal, 1, backofficetest.Fault{Kind: tc.kind})
 			g.srv.InjectFault(backofficetest.OpTransactionList, 1, backofficetest.Fault{Kind: tc.kind})
 
-			status, c := g.checksum(auth, "RV", "")
+			status, c := g.checksum(tid, "RV", "")
 			listStatus, list := g.transactionList("01/01/2000", "01/01/2100", "")
 
 			assert.Equal(t, http.StatusOK, status)
 			assert.Equal(t, tc.code, c.Result.Code)
-			assert.Equal(t, tc.txStatus, c.TransactionStatus)
-			assert.Equal(t, auth, c.PaymentID)
+			assert.Empty(t, c.TransactionStatus, "the platform's CP/RF/RV answers carry no status")
+			assert.Equal(t, tid, c.PaymentID)
 			assert.Equal(t, http.StatusOK, listStatus)
 			assert.Equal(t, tc.code, list.Result.Code)
-			assert.Empty(t, list.Transactions)
+			assert.Empty(t, list.rows(t))
 			assert.Empty(t, g.srv.Entries(auth))
 		})
 	}
@@ -451,6 +452,7 @@ func TestRequests(t *testing.T) {
 		{backofficetest.OpReversal, func() { g.operate(debit, "RV", "", "") }},
 		{backofficetest.OpQuery, func() { g.get("/v1/query/"+debit, url.Values{}) }},
 		{backofficetest.OpQuery, func() { g.get("/v1/query", url.Values{"merchantTransactionId": {"m"}}) }},
+		{backofficetest.OpAuthToken, func() { g.authToken() }},
 		{backofficetest.OpCapture, func() { g.checksum(auth, "CP", "1.00") }},
 		{backofficetest.OpRefund, func() { g.checksum(debit, "RF", "1.00") }},
 		{backofficetest.OpReversal, func() { g.checksum(auth, "RV", "") }},

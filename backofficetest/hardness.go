@@ -211,7 +211,9 @@ func (s *Server) misrouted(rt route, f Fault, arrived time.Time) answer {
 		Amount: decimal.RequireFromString("12345.67"), Currency: "EUR", MerchantTransactionID: "someone-else-" + newID()[:8],
 		Code: codeTestSuccess, At: s.now().UTC()}, booked: true, ndc: s.bearer.EntityID + "_" + newID()}
 	if strings.HasPrefix(rt.path, checksumPrefix) {
-		return rt.refuse(codeUncertain) // the checksum variant's answers name no request
+		// The platform's answers name only the payment: another one's.
+		return jsonAnswer(http.StatusOK, checksumOpAnswer{PaymentID: "9" + newDigits(7), Result: checksumSuccess(backoffice.PaymentType(rt.op)),
+			Timestamp: s.now().UTC().Format(checksumTimeLayout)})
 	}
 	return answer{status: http.StatusOK, contentType: contentTypeJSON, body: bearerPaymentJSON(other)}
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/c81406b6/backoffice"
@@ -19,6 +20,9 @@ import (
 type gateway struct {
 	t   *testing.T
 	srv *backofficetest.Server
+
+	mu  sync.Mutex
+	tok string // the AuthToken checksum requests carry, fetched once
 }
 
 func newGateway(t *testing.T, opts ...backofficetest.Option) *gateway {
@@ -74,9 +78,36 @@ type checksumReply struct {
 	Amount                string
 	Currency              string
 	MerchantTransactionID string
+	RefundAmount          string
 	Result                struct{ Code, Description string }
 	Timestamp             string
-	Transactions          []checksumReply
+	Transaction           json.RawMessage // list rows: an array, or one bare row
+}
+
+// checksumRow is one row of the transaction list.
+type checksumRow struct {
+	SystemPaymentID, MerchantTransactionID, Amount, Currency, TransactionStatus string
+	CaptureAmount                                                               string `json:"captureamount"`
+	RefundAmount                                                                string `json:"refundamount"`
+	Date, TransactionDate                                                       string
+	Status, PaymentType                                                         string // never sent: must stay empty
+}
+
+// rows decodes the list's rows, whichever shape they came in.
+func (c checksumReply) rows(t *testing.T) []checksumRow {
+	t.Helper()
+	raw := strings.TrimSpace(string(c.Transaction))
+	if raw == "" {
+		return nil
+	}
+	if raw[0] == '{' {
+		var r checksumRow
+		require.NoError(t, json.Unmarshal([]byte(raw), &r))
+		return []checksumRow{r}
+	}
+	var rs []checksumRow
+	require.NoError(t, json.Unmarshal([]byte(raw), &rs))
+	return rs
 }
 
 func form(kv ...string) url.Values {
@@ -180,7 +211,33 @@ func (g *gateway) checksumPost(path string, f url.Values) *http.Request {
 	req, err := http.NewRequest(http.MethodPost, g.srv.URL+"/transactionServices/REST/v1/"+path, strings.NewReader(f.Encode()))
 	require.NoError(g.t, err)
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("AuthToken", g.authToken())
 	return req
+}
+
+// authToken returns the gateway's token, fetching it the first time.
+func (g *gateway) authToken() string {
+	g.t.Helper()
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.tok == "" {
+		g.tok = g.freshAuthToken()
+	}
+	return g.tok
+}
+
+// freshAuthToken fetches a new token from the server's authToken endpoint.
+func (g *gateway) freshAuthToken() string {
+	g.t.Helper()
+	c := g.srv.ChecksumCredentials()
+	f := form("authentication.partnerId", c.PartnerID, "merchant.username", c.Username, "authentication.sKey", c.SecureKey)
+	req, err := http.NewRequest(http.MethodPost, g.srv.URL+"/transactionServices/REST/v1/authToken", strings.NewReader(f.Encode()))
+	require.NoError(g.t, err)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	var tok struct{ AuthToken string }
+	require.NoError(g.t, json.Unmarshal(g.send(req).body, &tok))
+	require.NotEmpty(g.t, tok.AuthToken)
+	return tok.AuthToken
 }
 
 // checksumRequest builds a checksum-variant POST signed over fields.

@@ -2,6 +2,7 @@ package backofficetest
 
 import (
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 
@@ -31,6 +32,9 @@ type record struct {
 	brand  string
 	card   *cardInfo
 	ndc    string // the bearer answer's ndc, kept so a query repeats the answer
+	// TrackingID is the checksum platform's numeric id of the same
+	// payment (Server.TrackingID).
+	TrackingID string
 }
 
 // cardInfo is the card data an answer shows. The full number and the CVV
@@ -53,6 +57,8 @@ type ledger struct {
 	byID          map[string]*record   // every record, and registration ids as nil
 	children      map[string][]*record // booked records by ReferencedID
 	byMTID        map[string][]*record // every record by MerchantTransactionID
+	byTracking    map[string]*record   // every record by TrackingID
+	nextTracking  int
 	registrations map[string]registration
 	onStore       func(*record) // called with mu held for every record stored; must not block (notify.go)
 }
@@ -69,6 +75,8 @@ func newLedger(r rules) *ledger {
 		byID:          map[string]*record{},
 		children:      map[string][]*record{},
 		byMTID:        map[string][]*record{},
+		byTracking:    map[string]*record{},
+		nextTracking:  54279,
 		registrations: map[string]registration{},
 	}
 }
@@ -128,6 +136,9 @@ func (l *ledger) freshID() string {
 }
 
 func (l *ledger) store(rec *record) {
+	rec.TrackingID = strconv.Itoa(l.nextTracking)
+	l.nextTracking++
+	l.byTracking[rec.TrackingID] = rec
 	l.records = append(l.records, rec)
 	l.byID[rec.ID] = rec
 	if rec.booked && rec.ReferencedID != "" {

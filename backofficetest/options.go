@@ -14,6 +14,8 @@ type config struct {
 	lookupLimit             int
 	lookupWindow            time.Duration
 	duplicates              bool
+	tokenLifetime           time.Duration // checksum.go
+	noAuthToken             bool
 	webhook                 webhookConfig // notify.go
 }
 

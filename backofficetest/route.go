@@ -57,17 +57,24 @@ func (s *Server) route(r *http.Request, form url.Values) route {
 		if id, ok := segment(path, checksumPrefix+"payments/", ""); ok {
 			return route{
 				op:    opOf(paymentType, cp, rf, rv, backoffice.PaymentTypeInquiry),
-				serve: func(commit bool) answer { return s.checksumPayment(form, id, commit) },
+				serve: func(commit bool) answer { return s.checksumPayment(r, form, id, commit) },
 				refuse: func(code backoffice.ResultCode) answer {
-					return s.checksumFault(id, paymentType, code)
+					return s.checksumFault(id, code)
 				},
 			}
 		}
 		if path == checksumPrefix+"getTransactionList" {
 			return route{
 				op:     OpTransactionList,
-				serve:  func(bool) answer { return s.checksumTransactionList(form) },
-				refuse: func(code backoffice.ResultCode) answer { return checksumListRefusal(code, "") },
+				serve:  func(bool) answer { return s.checksumTransactionList(r, form) },
+				refuse: func(code backoffice.ResultCode) answer { return s.checksumFault("-", code) },
+			}
+		}
+		if path == checksumPrefix+"authToken" {
+			return route{
+				op:     OpAuthToken,
+				serve:  func(bool) answer { return s.checksumAuthToken(form) },
+				refuse: func(code backoffice.ResultCode) answer { return s.checksumFault("", code) },
 			}
 		}
 	}

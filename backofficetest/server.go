@@ -30,6 +30,7 @@ type Server struct {
 	conns    connTracker // conns.go
 	notifier *notifier   // nil without WithWebhook (notify.go)
 	search   searchState // search.go
+	tokens   *tokens     // checksum.go
 }
 
 // NewServer starts and returns a Server configured by opts. The caller
@@ -41,7 +42,9 @@ func NewServer(opts ...Option) *Server {
 		now:      cfg.now,
 		echoCard: cfg.echoCardValues,
 		bearer:   backoffice.BearerCredentials{AccessToken: newToken(), EntityID: newID()},
-		checksum: backoffice.ChecksumCredentials{MemberID: newDigits(5), SecureKey: newID()},
+		checksum: backoffice.ChecksumCredentials{MemberID: newDigits(5), SecureKey: newID(), PartnerID: newDigits(5),
+			Username: "merchant-" + newDigits(4)},
+		tokens: newTokens(!cfg.noAuthToken, cfg.tokenLifetime),
 		ledger: newLedger(rules{
 			multipleCaptures:        cfg.multipleCaptures,
 			internalChargebacksOnly: cfg.internalChargebacksOnly,
@@ -84,6 +87,8 @@ func (s *Server) Client() *http.Client { return s.ts.Client() }
 // server's bearer variant accepts. They are random per Server.
 func (s *Server) BearerCredentials() backoffice.BearerCredentials { return s.bearer }
 
-// ChecksumCredentials returns the only member id and secure key the
-// server's checksum variant accepts. They are random per Server.
+// ChecksumCredentials returns the only member id, secure key, partner id
+// and username the server's checksum platform accepts. They are random per
+// Server. With them a client fetches AuthTokens, which the server requires
+// on every checksum call unless WithoutAuthToken.
 func (s *Server) ChecksumCredentials() backoffice.ChecksumCredentials { return s.checksum }

@@ -166,19 +166,24 @@ func bearerTour(ctx context.Context, c *backoffice.Client, hc *http.Client, base
 }
 
 func checksumTour(ctx context.Context, srv *backofficetest.Server) error {
+	// With PartnerID and Username (the fake's credentials have them) the
+	// client fetches an AuthToken and sends it on every call.
 	c, err := backoffice.NewClient(srv.ChecksumCredentials(), backoffice.WithBaseURL(srv.URL))
 	if err != nil {
 		return err
 	}
 	t := story.NewTable(os.Stdout)
-	pa := srv.Preauthorize(story.Amount("40.00"), "EUR")
+	// The platform addresses payments by numeric tracking ids. Captures,
+	// refunds and reversals change the payment they act on and answer only
+	// its id and a result.
+	pa := srv.TrackingID(srv.Preauthorize(story.Amount("40.00"), "EUR"))
 	cp, err := c.Capture(ctx, pa, backoffice.CaptureRequest{Amount: story.Amount("40.00"), Currency: "EUR"})
 	t.Row("CP  capture", pa, cp, err)
 	if err == nil {
-		rf, err := c.Refund(ctx, cp.ID, backoffice.RefundRequest{Amount: story.Amount("15.00"), Currency: "EUR"})
-		t.Row("RF  refund", cp.ID, rf, err)
+		rf, err := c.Refund(ctx, pa, backoffice.RefundRequest{Amount: story.Amount("15.00"), Currency: "EUR"})
+		t.Row("RF  refund", pa, rf, err)
 	}
-	pa2 := srv.Preauthorize(story.Amount("25.00"), "EUR")
+	pa2 := srv.TrackingID(srv.Preauthorize(story.Amount("25.00"), "EUR"))
 	rv, err := c.Reverse(ctx, pa2, backoffice.ReversalRequest{})
 	t.Row("RV  reversal", pa2, rv, err)
 	in, err := c.Inquire(ctx, pa)
@@ -190,11 +195,10 @@ func checksumTour(ctx context.Context, srv *backofficetest.Server) error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("\nTransaction list for %s: %d records\n", today.Format("02/01/2006"), len(list))
-	lt := story.NewTable(os.Stdout)
-	for i := range list {
-		lt.Row("    "+string(list[i].PaymentType), "", &list[i], nil)
+	fmt.Printf("\nTransaction list for %s: %d payments (one row per original payment)\n", today.Format("02/01/2006"), len(list))
+	fmt.Printf("%-8s %-16s %10s %10s %10s\n", "ID", "STATUS", "AMOUNT", "CAPTURED", "REFUNDED")
+	for _, p := range list {
+		fmt.Printf("%-8s %-16s %10s %10s %10s\n", p.ID, p.Status, p.Amount.StringFixed(2), p.CapturedAmount.StringFixed(2), p.RefundedAmount.StringFixed(2))
 	}
-	lt.Flush()
 	return nil
 }

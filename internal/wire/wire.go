@@ -34,11 +34,15 @@ type Payment struct {
 	Status                string  `json:"status"`
 	TransactionStatus     Str     `json:"transactionStatus"`
 	SystemPaymentID       Str     `json:"systemPaymentId"` // checksum list records
-	TransactionDate       string  `json:"transactionDate"` // checksum list records
-	RegistrationID        string  `json:"registrationId"`
-	ShortID               string  `json:"shortId"`
-	Source                string  `json:"source"`
-	PaymentMethod         string  `json:"paymentMethod"`
+	TransactionDate       string  `json:"transactionDate"` // checksum list records: created
+	CaptureAmount         Str     `json:"captureamount"`   // checksum list records
+	// RefundAmount is the checksum list's refundamount and the inquiry's
+	// refundAmount (encoding/json matches either spelling).
+	RefundAmount   Str    `json:"refundamount"`
+	RegistrationID string `json:"registrationId"`
+	ShortID        string `json:"shortId"`
+	Source         string `json:"source"`
+	PaymentMethod  string `json:"paymentMethod"`
 	// Objects whose shape varies between gateways and over time: kept raw
 	// and read leniently (see Optional), so that an unexpected shape never
 	// makes a booked payment's answer undecodable.
@@ -77,6 +81,8 @@ type Card struct {
 	Holder      string `json:"holder"`
 	ExpiryMonth string `json:"expiryMonth"`
 	ExpiryYear  string `json:"expiryYear"`
+	// LastFourDigits is the checksum platform's name, beside last4Digits.
+	LastFourDigits string `json:"lastFourDigits"`
 }
 
 // Optional decodes raw into v and reports whether it could: a field of an
@@ -137,6 +143,11 @@ func (p *Payment) List() ([]json.RawMessage, error) {
 		if err := json.Unmarshal(f, &keyed); err != nil {
 			return nil, err
 		}
+		if isRecord(keyed) {
+			// The checksum platform writes a one-element list as the bare
+			// element (Jersey's mapped JSON, CHECKSUM-PLATFORM.md §1).
+			return []json.RawMessage{f}, nil
+		}
 		keys := make([]string, 0, len(keyed))
 		for k := range keyed {
 			keys = append(keys, k)
@@ -149,6 +160,17 @@ func (p *Payment) List() ([]json.RawMessage, error) {
 		return items, nil
 	}
 	return nil, nil
+}
+
+// isRecord reports an object that is one payment record rather than
+// records keyed by position: it carries a payment id.
+func isRecord(obj map[string]json.RawMessage) bool {
+	for _, k := range [...]string{"systemPaymentId", "paymentId", "id"} {
+		if _, ok := obj[k]; ok {
+			return true
+		}
+	}
+	return false
 }
 
 // positionLess orders keys like "0 ", " 1", "10" by their number.

@@ -26,21 +26,28 @@ import (
 	"strconv"
 )
 
-// checksumCodes are the checksum variant's codes seen in its documentation.
+// checksumCodes are the checksum platform's codes known so far
+// (CHECKSUM-PLATFORM.md §4: sources S1c, D2, D3). The numbers live in a
+// per-deployment table; these are the ones sources show. Sorted by code.
 var checksumCodes = []entry{
-	// Seen in the gateway's own sample answers.
 	{"00001", "Transaction succeeded"},
-	{"00004", "Captured successfully"},
-	// From white-label copies of the documentation's response-code page.
+	{"00004", "Transaction captured successfully"},
 	{"00005", "Transaction refunded successfully"},
 	{"00006", "Transaction cancelled successfully"},
 	{"00026", "Your record found successfully"},
+	{"00029", "Transaction details retrived successfully."},
+	{"0008", "Your request processed successfully"},
 	{"10001", "Transaction declined by authorization system."},
 	{"10002", "Transaction declined (transaction not permitted)."},
+	{"10003", "Registration failed."},
+	{"10004", "Transaction is pending"},
 	{"10005", "Capture transaction failed."},
 	{"10006", "Refund transaction failed."},
 	{"10007", "Cancel transaction failed."},
 	{"10026", "Your record not found."},
+	{"10027", "Get Address Details Failed."},
+	{"200", "Token generated successfully"},
+	{"90026", "ThreeD Authentication Pending"},
 }
 
 type entry struct {
@@ -88,8 +95,8 @@ func main() {
 	fmt.Fprintf(&b, "package backoffice\n\n")
 	fmt.Fprintf(&b, "// resultCodes is the bearer variant's published catalogue, sorted by code.\n")
 	writeTable(&b, "resultCodes", codes)
-	fmt.Fprintf(&b, "\n// checksumResultCodes are the checksum variant's five-digit codes known so\n")
-	fmt.Fprintf(&b, "// far; that variant publishes no list. Sorted by code.\n")
+	fmt.Fprintf(&b, "\n// checksumResultCodes are the checksum platform's codes known so far; the\n")
+	fmt.Fprintf(&b, "// numbers live in a per-deployment table. Sorted by code.\n")
 	writeTable(&b, "checksumResultCodes", checksumCodes)
 
 	src, err := format.Source(b.Bytes())
