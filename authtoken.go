@@ -101,7 +101,7 @@ func (c *Client) fetchAuthToken(ctx context.Context) (string, time.Time, error) 
 	case ex.Err != nil && !ex.Sent:
 		return "", time.Time{}, &NotSentError{Err: fmt.Errorf("the auth token request: %w", ex.Err)}
 	case ex.Err != nil:
-		return "", time.Time{}, fmt.Errorf("backoffice: auth token: %w", ex.Err)
+		return "", time.Time{}, opErr("AuthToken", ex.Err)
 	case ex.Answer == nil:
 		return "", time.Time{}, &HTTPError{StatusCode: ex.Status, ContentType: ex.ContentType, Reason: "the auth token answer is not a gateway result"}
 	}

@@ -308,7 +308,7 @@ func decimalOf(s string) decimal.Decimal {
 // QueryByMerchantTransactionID).
 func (c *Client) InquireByMerchantTransactionID(ctx context.Context, merchantTransactionID string) (*Payment, error) {
 	if c.variant != variantChecksum {
-		return nil, fmt.Errorf("backoffice: InquireByMerchantTransactionID: %w", ErrUnsupported)
+		return nil, opErr("InquireByMerchantTransactionID", ErrUnsupported)
 	}
 	if merchantTransactionID == "" {
 		return nil, invalid("merchantTransactionID", "is required")
@@ -319,7 +319,7 @@ func (c *Client) InquireByMerchantTransactionID(ctx context.Context, merchantTra
 	if strings.ContainsAny(merchantTransactionID, "/\\") || merchantTransactionID == "." || merchantTransactionID == ".." {
 		return nil, invalid("merchantTransactionID", "must not contain a slash or be a path element: it travels in the path")
 	}
-	cl := &call{name: "inquiry", target: merchantTransactionID}
+	cl := &call{name: "InquireByMerchantTransactionID", target: merchantTransactionID}
 	var f form.Form
 	c.authenticate(&f, merchantTransactionID)
 	f.Add("paymentType", string(PaymentTypeInquiry))
@@ -364,7 +364,7 @@ func (c *Client) transactionList(ctx context.Context, r TransactionListRequest) 
 			return out, nil
 		}
 	}
-	return nil, fmt.Errorf("backoffice: transaction list: more than %d pages; narrow the dates", maxListPages)
+	return nil, opErr("TransactionList", fmt.Errorf("more than %d pages; narrow the dates", maxListPages))
 }
 
 // listOnce reads one page. Dates are whole days of r.From's zone, sent as
@@ -372,7 +372,7 @@ func (c *Client) transactionList(ctx context.Context, r TransactionListRequest) 
 // boundaries and the times it returns are in it (§2 applyTimeZone).
 func (c *Client) listOnce(ctx context.Context, r TransactionListRequest, page, size int) ([]Payment, error) {
 	zone, offset := listZone(r)
-	cl := &call{name: "transaction list", zone: zone}
+	cl := &call{name: "TransactionList", zone: zone}
 	var f form.Form
 	c.authenticate(&f)
 	f.Add("pagination.pageno", fmt.Sprint(page))

@@ -319,7 +319,7 @@ func (c *Client) read(ctx context.Context, cl *call) (*transport.Exchange, error
 		if !ex.Sent {
 			return ex, &NotSentError{Err: ex.Err}
 		}
-		return ex, fmt.Errorf("backoffice: %s: %w", cl.name, ex.Err)
+		return ex, opErr(cl.name, ex.Err)
 	}
 	if ex.Answer == nil {
 		return ex, httpError(ex)
@@ -385,8 +385,8 @@ func (c *Client) move(ctx context.Context, cl *call) (*Payment, error) {
 			return c.settle(l.status, l.p)
 		case stateAbsent:
 			if ex.Attempts >= c.retry.MaxAttempts {
-				return nil, fmt.Errorf("backoffice: %s not booked: each of its %d attempts was proven unbooked by a look-up after the settle time (merchantTransactionId %q): %w",
-					cl.name, ex.Attempts, cl.mtid, ErrNotBooked)
+				return nil, opErr(methodNames[cl.op], fmt.Errorf("not booked: each of its %d attempts was proven unbooked by a look-up after the settle time (merchantTransactionId %q): %w",
+					ex.Attempts, cl.mtid, ErrNotBooked))
 			}
 			c.debug(ctx, "backoffice: proven not booked; sending again", cl, slog.Int("attempts", ex.Attempts))
 			cl.req.Resend = true

@@ -2,7 +2,6 @@ package backoffice
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/c81406b6/backoffice/internal/form"
 	"github.com/shopspring/decimal"
@@ -27,7 +26,7 @@ type CreditRequest struct {
 // appear in errors or logs. Bearer variant only.
 func (c *Client) Credit(ctx context.Context, r CreditRequest) (*Payment, error) {
 	if c.variant != variantBearer {
-		return nil, fmt.Errorf("backoffice: credit: %w", ErrUnsupported)
+		return nil, opErr("Credit", ErrUnsupported)
 	}
 	if err := c.validateCredit(&r); err != nil {
 		return nil, err

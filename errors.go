@@ -15,6 +15,27 @@ import (
 // Test for it with errors.Is.
 var ErrUnsupported = errors.New("backoffice: operation not supported by this gateway variant")
 
+// OperationError names the Client method an error came from, so that
+// callers and logs need not parse strings: "backoffice: Credit: operation
+// not supported by this gateway variant". Err is the cause; errors.Is and
+// errors.As see through it, and OutcomeOf judges the cause.
+type OperationError struct {
+	Op  string // the method: "Refund", "Inquire", "Resolve", ...
+	Err error
+}
+
+// Error is "backoffice: Op: cause", with the cause's own "backoffice: "
+// prefix dropped so that it does not stutter.
+func (e *OperationError) Error() string {
+	return "backoffice: " + e.Op + ": " + strings.TrimPrefix(e.Err.Error(), "backoffice: ")
+}
+
+// Unwrap returns the cause.
+func (e *OperationError) Unwrap() error { return e.Err }
+
+// opErr wraps err with the method it came from.
+func opErr(op string, err error) error { return &OperationError{Op: op, Err: err} }
+
 // ValidationError reports input the SDK refused before sending anything:
 // nothing left the process, so nothing happened at the gateway. Field names
 // the offending request field (as in the Go struct, e.g. "Amount" or

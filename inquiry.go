@@ -2,7 +2,6 @@ package backoffice
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/c81406b6/backoffice/internal/form"
@@ -30,7 +29,7 @@ func (c *Client) Inquire(ctx context.Context, paymentID string) (*Payment, error
 	if err := validate("paymentID", paymentID); err != nil {
 		return nil, err
 	}
-	cl := &call{name: "inquiry", target: paymentID}
+	cl := &call{name: "Inquire", target: paymentID}
 	if c.variant == variantChecksum {
 		var f form.Form
 		c.authenticate(&f, paymentID)
@@ -56,7 +55,7 @@ func (c *Client) Inquire(ctx context.Context, paymentID string) (*Payment, error
 // *UncertainError. The checksum variant has no such query: ErrUnsupported.
 func (c *Client) QueryByMerchantTransactionID(ctx context.Context, merchantTransactionID string) ([]Payment, error) {
 	if c.variant != variantBearer {
-		return nil, fmt.Errorf("backoffice: QueryByMerchantTransactionID: %w", ErrUnsupported)
+		return nil, opErr("QueryByMerchantTransactionID", ErrUnsupported)
 	}
 	if merchantTransactionID == "" {
 		return nil, invalid("merchantTransactionID", "is required")
@@ -69,7 +68,7 @@ func (c *Client) QueryByMerchantTransactionID(ctx context.Context, merchantTrans
 }
 
 func (c *Client) queryByMTID(ctx context.Context, mtid string) ([]Payment, int, error) {
-	cl := &call{name: "query", mtid: mtid}
+	cl := &call{name: "QueryByMerchantTransactionID", mtid: mtid}
 	c.get(cl, c.queryPath(mtid))
 	cl.req.Lookup = true
 	c.pace.Note("mtid:" + mtid)
@@ -131,7 +130,7 @@ type TransactionListRequest struct {
 // has no such list: ErrUnsupported.
 func (c *Client) TransactionList(ctx context.Context, r TransactionListRequest) ([]Payment, error) {
 	if c.variant != variantChecksum {
-		return nil, fmt.Errorf("backoffice: TransactionList: %w", ErrUnsupported)
+		return nil, opErr("TransactionList", ErrUnsupported)
 	}
 	if r.From.IsZero() != r.To.IsZero() {
 		return nil, invalid("From", "and To go together: both, or neither")

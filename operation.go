@@ -2,7 +2,6 @@ package backoffice
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/c81406b6/backoffice/internal/form"
 	"github.com/shopspring/decimal"
@@ -17,6 +16,16 @@ type money struct {
 	extra    map[string]string
 }
 
+// methodNames are the Client methods that create each payment type, for
+// OperationError.
+var methodNames = map[PaymentType]string{
+	PaymentTypeCapture: "Capture", PaymentTypeRefund: "Refund", PaymentTypeReversal: "Reverse",
+	PaymentTypeRebill: "Rebill", PaymentTypeChargeback: "Chargeback",
+	PaymentTypeChargebackReversal: "ReverseChargeback", PaymentTypeCredit: "Credit",
+}
+
+// opNames name each payment type in prose: "outcome unknown for refund of
+// payment ...".
 var opNames = map[PaymentType]string{
 	PaymentTypeCapture: "capture", PaymentTypeRefund: "refund", PaymentTypeReversal: "reversal",
 	PaymentTypeRebill: "rebill", PaymentTypeChargeback: "chargeback",
@@ -27,7 +36,7 @@ var opNames = map[PaymentType]string{
 // idField names the id in a ValidationError.
 func (c *Client) transact(ctx context.Context, op PaymentType, idField, id string, m money) (*Payment, error) {
 	if c.variant == variantChecksum && op != PaymentTypeCapture && op != PaymentTypeRefund && op != PaymentTypeReversal {
-		return nil, fmt.Errorf("backoffice: %s: %w", opNames[op], ErrUnsupported)
+		return nil, opErr(methodNames[op], ErrUnsupported)
 	}
 	validate := validateID
 	if c.variant == variantChecksum {

@@ -48,7 +48,7 @@ func (c *Client) Resolve(ctx context.Context, u *UncertainError) (*Payment, erro
 	case stateFound:
 		return c.settle(l.status, l.p)
 	case stateAbsent:
-		return nil, fmt.Errorf("backoffice: %s of merchantTransactionId %q: %w", cl.name, cl.mtid, ErrNotBooked)
+		return nil, opErr("Resolve", fmt.Errorf("%s of merchantTransactionId %q: %w", cl.name, cl.mtid, ErrNotBooked))
 	}
 	return nil, c.uncertain(ctx, cl, why)
 }

@@ -1,6 +1,8 @@
 package backoffice_test
 
 import (
+	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -100,4 +102,30 @@ func TestCredentialsMayBePointers(t *testing.T) {
 	var ve *backoffice.ValidationError
 	_, err = backoffice.NewClient((*backoffice.BearerCredentials)(nil))
 	require.ErrorAs(t, err, &ve)
+}
+
+// Errors name the method they came from once, with one "backoffice:"
+// prefix, and carry it as OperationError.Op.
+func TestErrorStringsNameTheMethodWithoutStutter(t *testing.T) {
+	t.Parallel()
+	rec := newRecorder(t)
+	checksum := rec.checksum(t)
+	bearer := rec.bearer(t)
+	ctx := context.Background()
+	cases := map[string]error{}
+	_, cases["Credit"] = checksum.Credit(ctx, backoffice.CreditRequest{})
+	_, cases["Rebill"] = checksum.Rebill(ctx, "1", backoffice.RebillRequest{})
+	_, cases["ReverseChargeback"] = checksum.ReverseChargeback(ctx, "1", backoffice.ChargebackReversalRequest{})
+	_, cases["QueryByMerchantTransactionID"] = checksum.QueryByMerchantTransactionID(ctx, "m")
+	_, cases["TransactionList"] = bearer.TransactionList(ctx, backoffice.TransactionListRequest{})
+	_, cases["History"] = checksum.History(ctx, "1")
+	for method, err := range cases {
+		require.Error(t, err, method)
+		assert.True(t, errors.Is(err, backoffice.ErrUnsupported), method)
+		var oe *backoffice.OperationError
+		require.ErrorAs(t, err, &oe, method)
+		assert.Equal(t, method, oe.Op)
+		assert.Equal(t, "backoffice: "+method+": operation not supported by this gateway variant", err.Error())
+		assert.Equal(t, backoffice.NotBooked, backoffice.OutcomeOf(err))
+	}
 }

@@ -2,7 +2,6 @@ package backoffice
 
 import (
 	"context"
-	"fmt"
 	"iter"
 	"slices"
 	"strconv"
@@ -74,14 +73,14 @@ const MaxSearchPageSize = 500
 func (c *Client) Search(ctx context.Context, r SearchRequest) iter.Seq2[Payment, error] {
 	return func(yield func(Payment, error) bool) {
 		if c.variant != variantBearer {
-			yield(Payment{}, fmt.Errorf("backoffice: Search: %w", ErrUnsupported))
+			yield(Payment{}, opErr("Search", ErrUnsupported))
 			return
 		}
 		if err := r.validate(); err != nil {
 			yield(Payment{}, err)
 			return
 		}
-		s := c.newPager("search", "", c.searchQuery(r))
+		s := c.newPager("Search", "", c.searchQuery(r))
 		for pageNo, pages := 1, 1; pageNo <= pages; pageNo++ {
 			pg, err := s.page(ctx, pageNo)
 			if err != nil {
@@ -126,7 +125,7 @@ func (c *Client) Search(ctx context.Context, r SearchRequest) iter.Seq2[Payment,
 // ErrUnsupported.
 func (c *Client) History(ctx context.Context, paymentID string) ([]Payment, error) {
 	if c.variant != variantBearer {
-		return nil, fmt.Errorf("backoffice: History: %w", ErrUnsupported)
+		return nil, opErr("History", ErrUnsupported)
 	}
 	if err := validateID("paymentID", paymentID); err != nil {
 		return nil, err
@@ -137,7 +136,7 @@ func (c *Client) History(ctx context.Context, paymentID string) ([]Payment, erro
 	q = append(q, "?entityId="...)
 	q = form.AppendEscape(q, c.bearer.EntityID)
 	q = append(q, "&includeLinkedTransactions=true"...)
-	return c.newPager("history", paymentID, string(q)).linked(ctx, paymentID)
+	return c.newPager("History", paymentID, string(q)).linked(ctx, paymentID)
 }
 
 // searchQuery is the request's path and query up to pageNo.

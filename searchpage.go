@@ -151,7 +151,7 @@ func (s *pager) wait(ctx context.Context) error {
 	case <-t.C:
 		return nil
 	case <-ctx.Done():
-		return fmt.Errorf("backoffice: %s: waiting out throttling: %w", s.cl.name, ctx.Err())
+		return opErr(s.cl.name, fmt.Errorf("waiting out throttling: %w", ctx.Err()))
 	}
 }
 
