@@ -1,0 +1,138 @@
+package backoffice_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"testing"
+
+	"github.com/c81406b6/backoffice"
+	"github.com/c81406b6/backoffice/backofficetest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestChaosChecksum is TestChaos for the checksum platform: captures,
+// refunds and reversals, each on a payment of its own (the platform records
+// no merchantTransactionId for them, so the ledger is read by payment),
+// against late bookings, with over 25% of all requests faulted, look-ups
+// included. Nothing is booked twice, no answer contradicts the ledger, and
+// every Unknown is settled by Resolve, from its JSON on a fresh client, to
+// the ledger's truth.
+func TestChaosChecksum(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("chaos test skipped in -short mode")
+	}
+	const workers, opsPerWorker = 8, 40
+	srv := backofficetest.NewServer(backofficetest.WithBookingLatency(bookingLatency))
+	defer srv.Close()
+	rng := rand.New(rand.NewPCG(chaosSeed, 1))
+	var requests int
+	srv.InjectFaultFunc(func(op backofficetest.Op, _ int) (backofficetest.Fault, bool) {
+		requests++
+		if rng.Float64() >= 0.3 {
+			return backofficetest.Fault{}, false
+		}
+		switch op {
+		case backofficetest.OpCapture, backofficetest.OpRefund, backofficetest.OpReversal:
+			return faultKinds[rng.IntN(len(faultKinds))], true
+		}
+		return lookupFaults[rng.IntN(len(lookupFaults))], true
+	})
+
+	type result struct {
+		typ    backoffice.PaymentType
+		target string // the fake's id; the platform's is srv.TrackingID(target)
+		p      *backoffice.Payment
+		err    error
+	}
+	results := make([][]result, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c := newFakeClient(t, srv, true)
+			r := rand.New(rand.NewPCG(chaosSeed, uint64(w)+100))
+			for range opsPerWorker {
+				var o result
+				switch r.IntN(3) {
+				case 0:
+					o.typ, o.target = backoffice.PaymentTypeCapture, srv.Preauthorize(dec("10.00"), "EUR")
+					o.p, o.err = c.Capture(bg, srv.TrackingID(o.target), backoffice.CaptureRequest{Amount: dec("10.00"), Currency: "EUR"})
+				case 1:
+					o.typ, o.target = backoffice.PaymentTypeRefund, srv.Debit(dec("10.00"), "EUR")
+					o.p, o.err = c.Refund(bg, srv.TrackingID(o.target), backoffice.RefundRequest{Amount: dec("4.00"), Currency: "EUR"})
+				default:
+					o.typ, o.target = backoffice.PaymentTypeReversal, srv.Preauthorize(dec("10.00"), "EUR")
+					o.p, o.err = c.Reverse(bg, srv.TrackingID(o.target), backoffice.ReversalRequest{})
+				}
+				results[w] = append(results[w], o)
+			}
+		}()
+	}
+	wg.Wait()
+	srv.ClearFaults()
+	srv.AwaitBookings()
+
+	counts := map[backoffice.Outcome]int{}
+	var ops, contradictions int
+	for _, rs := range results {
+		for _, o := range rs {
+			ops++
+			booked := srv.Entries(o.target, o.typ)
+			outcome := backoffice.OutcomeOf(o.err)
+			counts[outcome]++
+			problem := ""
+			switch {
+			case len(booked) > 1:
+				problem = fmt.Sprintf("%s on %s booked %d times", o.typ, o.target, len(booked))
+			case outcome == backoffice.Booked && len(booked) != 1:
+				problem = fmt.Sprintf("%s on %s: SDK said booked, ledger has %d", o.typ, o.target, len(booked))
+			case outcome == backoffice.NotBooked && len(booked) != 0:
+				problem = fmt.Sprintf("%s on %s: SDK said not booked (%v), ledger booked it", o.typ, o.target, o.err)
+			case outcome == backoffice.Unknown:
+				problem = resolvesChecksum(t, srv, o.err, len(booked) == 1)
+			}
+			if problem != "" {
+				contradictions++
+				t.Error(problem)
+			}
+		}
+	}
+	faulted := srv.FaultsInjected()
+	t.Logf("checksum chaos (seed %d): %d operations, %d requests, %d faulted (%.1f%%); outcomes: %d booked, %d not booked, %d unknown, all resolved to the ledger; %d contradictions",
+		chaosSeed, ops, requests, faulted, 100*float64(faulted)/float64(requests),
+		counts[backoffice.Booked], counts[backoffice.NotBooked], counts[backoffice.Unknown], contradictions)
+	require.Equal(t, workers*opsPerWorker, ops)
+	assert.GreaterOrEqual(t, float64(faulted), 0.25*float64(requests))
+	assert.Zero(t, contradictions)
+}
+
+// resolvesChecksum resolves a stored copy of an uncertain checksum call on
+// a fresh client and compares the answer with the ledger.
+func resolvesChecksum(t *testing.T, srv *backofficetest.Server, err error, booked bool) string {
+	t.Helper()
+	var ue *backoffice.UncertainError
+	if !errors.As(err, &ue) {
+		return fmt.Sprintf("unknown outcome without an *UncertainError: %v", err)
+	}
+	stored, jerr := json.Marshal(ue)
+	require.NoError(t, jerr)
+	var restored backoffice.UncertainError
+	require.NoError(t, json.Unmarshal(stored, &restored))
+	ctx, cancel := context.WithTimeout(context.Background(), 20*matrixPolicy.SettleTime)
+	defer cancel()
+	_, rerr := newFakeClient(t, srv, true).Resolve(ctx, &restored)
+	switch got := backoffice.OutcomeOf(rerr); {
+	case got == backoffice.Booked && !booked, got == backoffice.NotBooked && booked:
+		return fmt.Sprintf("%s on %s: Resolve said %s (%v), ledger booked=%v", ue.Operation, ue.PaymentID, got, rerr, booked)
+	case got == backoffice.Unknown:
+		return fmt.Sprintf("%s on %s: Resolve left it unknown: %v", ue.Operation, ue.PaymentID, rerr)
+	}
+	return ""
+}
