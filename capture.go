@@ -17,9 +17,14 @@ type CaptureRequest struct {
 // Capture captures (CP) r.Amount of the preauthorization paymentID and
 // returns the capture payment.
 //
-// Whether a PA can be captured more than once depends on the acquirer. Both
-// variants support it; the checksum variant signs
-// memberId|secureKey|paymentId|amount.
+// Bearer: POST /v1/payments/{paymentID} with entityId, amount, currency,
+// paymentType=CP, merchantTransactionId (and testMode when set). Checksum:
+// POST /transactionServices/REST/v1/payments/{paymentID} with
+// authentication.memberId, authentication.checksum over
+// memberId|secureKey|paymentId|amount, paymentType=CP and amount.
+//
+// Whether a PA can be captured more than once depends on the acquirer.
+// Errors: see OutcomeOf.
 func (c *Client) Capture(ctx context.Context, paymentID string, r CaptureRequest) (*Payment, error) {
 	return c.transact(ctx, PaymentTypeCapture, "paymentID", paymentID,
 		money{amount: r.Amount, currency: r.Currency, mtid: r.MerchantTransactionID, extra: r.Extra})

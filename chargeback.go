@@ -15,9 +15,11 @@ type ChargebackRequest struct {
 	Extra                 map[string]string
 }
 
-// Chargeback records a chargeback (CB) against paymentID and returns it.
-// Some merchant setups only allow chargebacks the gateway generates itself
-// and refuse this with 700.400.402. Bearer variant only.
+// Chargeback records a chargeback (CB) against paymentID and returns it:
+// POST /v1/payments/{paymentID} with entityId, amount, currency,
+// paymentType=CB, merchantTransactionId. Some merchant setups only allow
+// chargebacks the gateway generates itself and refuse this with
+// 700.400.402. Bearer variant only. Errors: see OutcomeOf.
 func (c *Client) Chargeback(ctx context.Context, paymentID string, r ChargebackRequest) (*Payment, error) {
 	return c.transact(ctx, PaymentTypeChargeback, "paymentID", paymentID,
 		money{amount: r.Amount, currency: r.Currency, mtid: r.MerchantTransactionID, extra: r.Extra})
@@ -32,8 +34,10 @@ type ChargebackReversalRequest struct {
 }
 
 // ReverseChargeback reverses (CR) the chargeback chargebackID, after a
-// representment the merchant won, and returns the reversal. A chargeback can
-// be reversed once. Bearer variant only.
+// representment the merchant won, and returns the reversal: POST
+// /v1/payments/{chargebackID} with entityId, amount, currency,
+// paymentType=CR, merchantTransactionId. A chargeback can be reversed once.
+// Bearer variant only. Errors: see OutcomeOf.
 func (c *Client) ReverseChargeback(ctx context.Context, chargebackID string, r ChargebackReversalRequest) (*Payment, error) {
 	return c.transact(ctx, PaymentTypeChargebackReversal, "chargebackID", chargebackID,
 		money{amount: r.Amount, currency: r.Currency, mtid: r.MerchantTransactionID, extra: r.Extra})

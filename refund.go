@@ -26,6 +26,12 @@ type RefundRequest struct {
 // Refund refunds (RF) r.Amount of the debit or capture paymentID and returns
 // the refund payment. Past the purchase country's refund window it sends
 // nothing and returns a *RefundWindowError: return the money with Credit.
+//
+// Bearer: POST /v1/payments/{paymentID} with entityId, amount, currency,
+// paymentType=RF, merchantTransactionId. Checksum: POST
+// /transactionServices/REST/v1/payments/{paymentID}, signed like Capture,
+// after one read of the payment's refundamount (see README, Reliability).
+// Errors: see OutcomeOf.
 func (c *Client) Refund(ctx context.Context, paymentID string, r RefundRequest) (*Payment, error) {
 	if err := c.checkRefundWindow(r.Country, r.PurchasedAt); err != nil {
 		return nil, err

@@ -21,6 +21,11 @@ type ReversalRequest struct {
 // reversal works only while nothing was captured or refunded. The checksum
 // variant reverses preauthorizations in full only: a partial amount there is
 // a *ValidationError.
+//
+// Bearer: POST /v1/payments/{paymentID} with entityId, paymentType=RV,
+// merchantTransactionId, and amount and currency only for a partial
+// reversal. Checksum: POST /transactionServices/REST/v1/payments/{paymentID}
+// signed over memberId|secureKey|paymentId. Errors: see OutcomeOf.
 func (c *Client) Reverse(ctx context.Context, paymentID string, r ReversalRequest) (*Payment, error) {
 	full := r.Amount.IsZero()
 	if full && r.Currency != "" {

@@ -32,9 +32,10 @@ func newConfig(opts []Option) config {
 
 // WithMultipleCaptures sets whether a preauthorization may be captured more
 // than once. With false, the default, the first capture spends the PA even
-// when it is partial (seed 000: "a capture is a one-time event") and a second
-// capture is refused with 700.400.100. With true, captures may follow one
-// another until together they reach the authorized amount (seed 001).
+// when it is partial (the gateway's backoffice documentation: "a capture is
+// a one-time event") and a second capture is refused with 700.400.100.
+// With true, captures may follow one another until together they reach the
+// authorized amount, as some acquirers allow.
 func WithMultipleCaptures(allowed bool) Option {
 	return func(c *config) { c.multipleCaptures = allowed }
 }
