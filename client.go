@@ -43,6 +43,7 @@ type Client struct {
 	retry    RetryPolicy
 	now      func() time.Time
 	pace     pace.Pacer // spaces look-ups of one id
+	secret   literal    // the credential answers must never echo: access token or secure key
 	token    *authToken // checksum variant with PartnerID and Username; nil otherwise
 	refunds  inflight   // checksum refunds under way, per payment
 }
@@ -108,6 +109,11 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 	default:
 		return nil, invalid("Credentials", "must be BearerCredentials or ChecksumCredentials")
 	}
+	c.secret = literal{s: c.bearer.AccessToken}
+	if c.variant == variantChecksum {
+		c.secret.s = c.checksum.SecureKey
+	}
+	c.secret.b = []byte(c.secret.s)
 	c.base = strings.TrimRight(cfg.baseURL, "/")
 	if cfg.testMode != "" && isLiveHost(c.base) {
 		return nil, invalid("TestMode", "must not be set with a live gateway host: live requests never carry testMode")
@@ -116,7 +122,10 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.tr = transport.New(hc, transport.Policy{MaxAttempts: retry.MaxAttempts, MinWait: retry.MinWait,
+	// Only the SDK's own client, unwrapped, is known to leave request
+	// headers alone.
+	shared := cfg.httpClient == nil && cfg.wrap == nil
+	c.tr = transport.New(hc, transport.Policy{SharedHeader: shared, MaxAttempts: retry.MaxAttempts, MinWait: retry.MinWait,
 		MaxWait: retry.MaxWait, LookupInterval: retry.LookupInterval})
 	c.tr.OnRetry = c.logRetry
 	c.postHdr, c.getHdr = c.headers(cfg.userAgent)

@@ -69,7 +69,7 @@ func (c *Client) payment(w *wire.Payment, raw []byte, cl *call) *Payment {
 			for i, pe := range res.ParameterErrors {
 				v := maskParameter(pe.Name, r.text(string(pe.Value)))
 				if v != string(pe.Value) && !strings.EqualFold(pe.Name, "card.number") {
-					r.literals = append(r.literals, string(pe.Value)) // an echoed CVV, masked in Raw too
+					r.addString(string(pe.Value)) // an echoed CVV, masked in Raw too
 				}
 				p.Result.ParameterErrors[i] = ParameterError{Name: pe.Name, Value: v, Message: r.text(pe.Message)}
 			}

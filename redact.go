@@ -14,44 +14,71 @@ import (
 // in an answer: descriptions, parameter errors, resultDetails, Raw and so
 // every error string built from them.
 type redactor struct {
-	literals []string // masked wherever they occur: credentials, the card number sent
-	cvv      string   // masked where it stands alone as a digit run
+	lits  [4]literal // masked wherever they occur: credentials, the card number sent
+	n     int        // how many of lits are set
+	extra []literal  // more literals, once lits is full
+	cvv   string     // masked where it stands alone as a digit run
 }
 
-// redactor returns the masks for an answer to cl.
+// literal is a secret in both forms, so that neither search converts it.
+type literal struct {
+	s string
+	b []byte
+}
+
+// add adds a literal to mask; empty ones are ignored.
+func (r *redactor) add(l literal) {
+	switch {
+	case l.s == "":
+	case r.n < len(r.lits):
+		r.lits[r.n] = l
+		r.n++
+	default:
+		r.extra = append(r.extra, l)
+	}
+}
+
+// addString adds s, converting it once.
+func (r *redactor) addString(s string) {
+	if s != "" {
+		r.add(literal{s: s, b: []byte(s)})
+	}
+}
+
+// literals returns every literal to mask.
+func (r *redactor) literals() []literal {
+	if len(r.extra) == 0 {
+		return r.lits[:r.n]
+	}
+	return append(r.lits[:r.n:r.n], r.extra...)
+}
+
+// redactor returns the masks for an answer to cl. It allocates nothing for
+// a call that sent no card: the credential's forms are made once, by
+// NewClient.
 func (c *Client) redactor(cl *call) redactor {
 	r := redactor{}
 	if c == nil {
 		return r // a payment decoded outside any call (a webhook): no credentials to mask
 	}
-	switch c.variant {
-	case variantBearer:
-		r.literals = append(r.literals, c.bearer.AccessToken)
-	case variantChecksum:
-		r.literals = append(r.literals, c.checksum.SecureKey)
-		if c.token != nil {
-			c.token.mu.Lock()
-			if c.token.token != "" {
-				r.literals = append(r.literals, c.token.token)
-			}
-			c.token.mu.Unlock()
-		}
+	r.add(c.secret)
+	if c.variant == variantChecksum && c.token != nil {
+		c.token.mu.Lock()
+		r.addString(c.token.token)
+		c.token.mu.Unlock()
 	}
 	if cl != nil {
-		if cl.scrub != "" {
-			r.literals = append(r.literals, cl.scrub)
-		}
-		if cl.token != "" {
-			r.literals = append(r.literals, cl.token)
-		}
+		r.addString(cl.scrub)
+		r.addString(cl.token)
 		r.cvv = cl.cvv
 	}
 	return r
 }
 
-// text masks s; it returns s itself when nothing needs masking.
+// text masks s; it returns s itself, allocating nothing, when nothing
+// needs masking.
 func (r redactor) text(s string) string {
-	if s == "" {
+	if s == "" || !r.suspect(s) {
 		return s
 	}
 	out, changed := r.mask([]byte(s), false)
@@ -59,6 +86,32 @@ func (r redactor) text(s string) string {
 		return s
 	}
 	return string(out)
+}
+
+// suspect reports whether s holds something mask could change: a literal,
+// a run of 12 or more digits, or the CVV.
+func (r redactor) suspect(s string) bool {
+	for _, lit := range r.literals() {
+		if strings.Contains(s, lit.s) {
+			return true
+		}
+	}
+	if r.cvv != "" && strings.Contains(s, r.cvv) {
+		return true
+	}
+	digits := 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case isDigit(c):
+			if digits++; digits >= 12 {
+				return true
+			}
+		case c == ' ' || c == '-':
+		default:
+			digits = 0
+		}
+	}
+	return false
 }
 
 // raw masks a JSON body and keeps it valid JSON: digit runs are masked
@@ -97,13 +150,13 @@ const redacted = "[redacted]"
 
 func (r redactor) mask(b []byte, isJSON bool) ([]byte, bool) {
 	changed := false
-	for _, lit := range r.literals {
-		if lit != "" && bytes.Contains(b, []byte(lit)) {
+	for _, lit := range r.literals() {
+		if bytes.Contains(b, lit.b) {
 			repl := redacted
-			if allDigits(lit) {
-				repl = maskPAN(lit)
+			if allDigits(lit.s) {
+				repl = maskPAN(lit.s)
 			}
-			b = bytes.ReplaceAll(b, []byte(lit), []byte(repl))
+			b = bytes.ReplaceAll(b, lit.b, []byte(repl))
 			changed = true
 		}
 	}

@@ -48,6 +48,10 @@ type Policy struct {
 	// LookupInterval is the wait before a throttled look-up is tried
 	// again: the gateway allows about two look-ups a minute per id.
 	LookupInterval time.Duration
+	// SharedHeader says that nothing on the way writes to a request's
+	// header (no cookie jar, no caller's RoundTripper), so attempts may send
+	// the shared, read-only header as it is instead of a copy each.
+	SharedHeader bool
 }
 
 // Transport is safe for concurrent use.
@@ -70,7 +74,9 @@ func New(hc *http.Client, p Policy) *Transport {
 		CheckRetry:   t.checkRetry,
 		Backoff:      t.backoff,
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
-		PrepareRetry: freshHeader,
+	}
+	if !p.SharedHeader {
+		t.rc.PrepareRetry = freshHeader
 	}
 	return t
 }
@@ -166,9 +172,14 @@ func (t *Transport) Do(ctx context.Context, r *Request, ex *Exchange) {
 		ex.Err = err
 		return
 	}
-	// Each attempt gets its own copy of the header: a cookie jar or a
-	// middleware may write to it, and r.Header is shared by every call.
-	req.Header = r.Header.Clone()
+	// Each attempt gets its own copy of the header when anything on the way
+	// may write to it (a cookie jar, a middleware): r.Header is shared by
+	// every call.
+	if t.policy.SharedHeader {
+		req.Header = r.Header
+	} else {
+		req.Header = r.Header.Clone()
+	}
 	resp, err := t.rc.Do(req)
 	if resp != nil {
 		resp.Body.Close() // already read by checkRetry
