@@ -81,7 +81,7 @@ func (c *Client) checksumTransact(ctx context.Context, cl *call, m money) (*Paym
 		f.Add("amount", amount)
 	}
 	f.AddSorted(m.extra)
-	c.post(cl, checksumRoot+"/payments/"+cl.target, &f, true)
+	c.preparePost(cl, checksumRoot+"/payments/"+cl.target, &f, true)
 	if cl.op == PaymentTypeRefund {
 		done := c.refunds.start(cl)
 		defer done()
@@ -163,7 +163,7 @@ func (c *Client) paymentState(ctx context.Context, id string, once bool) (paymen
 	c.authenticate(&f)
 	f.Add("paymentId", id)
 	f.Add("timeZone", "+00:00")
-	c.post(cl, checksumRoot+"/getTransactionList", &f, false)
+	c.preparePost(cl, checksumRoot+"/getTransactionList", &f, false)
 	cl.req.Once = once
 	ex, err := c.read(ctx, cl)
 	if err != nil {
@@ -324,7 +324,7 @@ func (c *Client) InquireByMerchantTransactionID(ctx context.Context, merchantTra
 	c.authenticate(&f, merchantTransactionID)
 	f.Add("paymentType", string(PaymentTypeInquiry))
 	f.Add("idType", "MID")
-	c.post(cl, checksumRoot+"/payments/"+url.PathEscape(merchantTransactionID), &f, false)
+	c.preparePost(cl, checksumRoot+"/payments/"+url.PathEscape(merchantTransactionID), &f, false)
 	ex, err := c.read(ctx, cl)
 	if err != nil {
 		return nil, err
@@ -388,7 +388,7 @@ func (c *Client) listOnce(ctx context.Context, r TransactionListRequest, page, s
 		f.Add("paymentId", r.PaymentID)
 	}
 	f.Add("timeZone", offset)
-	c.post(cl, checksumRoot+"/getTransactionList", &f, false)
+	c.preparePost(cl, checksumRoot+"/getTransactionList", &f, false)
 	ex, err := c.read(ctx, cl)
 	if err != nil {
 		return nil, err

@@ -276,13 +276,13 @@ func (c *Client) headers(extraUA string) (post, get http.Header) {
 
 // call is one operation on its way to the gateway.
 type call struct {
-	name   string      // for logs and errors: "capture"
-	op     PaymentType // what a money-moving call creates; "" for reads
-	target string      // the payment it acts on
-	mtid   string      // the reconciliation key of a money-moving call
-	scrub  string      // a card number sent, masked out of whatever comes back
-	cvv    string      // a CVV sent, likewise
-	req    transport.Request
+	name       string      // for logs and errors: "capture"
+	op         PaymentType // what a money-moving call creates; "" for reads
+	target     string      // the payment it acts on
+	mtid       string      // the reconciliation key of a money-moving call
+	cardNumber string      // a card number sent, masked out of whatever comes back
+	cvv        string      // a CVV sent, likewise
+	req        transport.Request
 
 	// What a money-moving call asked for: a record is this call's booking
 	// only when it matches exactly.
@@ -298,13 +298,16 @@ type call struct {
 	concurrent     func() bool      // reports another refund of the same payment by this Client
 }
 
-// post prepares a form POST to path under the variant's root.
-func (c *Client) post(cl *call, path string, f *form.Form, money bool) {
+// preparePost sets cl.req to a form POST of f to path under the base URL;
+// it sends nothing. money marks a request that may move money.
+func (c *Client) preparePost(cl *call, path string, f *form.Form, money bool) {
 	cl.req = transport.Request{Method: http.MethodPost, URL: c.base + path, Header: c.postHdr, Body: f.Encode(), Money: money,
 		Op: cl.name, PaymentID: cl.target, MerchantTransactionID: cl.mtid}
 }
 
-func (c *Client) get(cl *call, pathAndQuery string) {
+// prepareGet sets cl.req to a GET of pathAndQuery under the base URL; it
+// sends nothing.
+func (c *Client) prepareGet(cl *call, pathAndQuery string) {
 	cl.req = transport.Request{Method: http.MethodGet, URL: c.base + pathAndQuery, Header: c.getHdr,
 		Op: cl.name, PaymentID: cl.target, MerchantTransactionID: cl.mtid}
 }

@@ -48,12 +48,12 @@ func (c *Client) Credit(ctx context.Context, r CreditRequest) (*Payment, error) 
 		f.Add("card.expiryMonth", r.Card.ExpiryMonth)
 		f.Add("card.expiryYear", r.Card.ExpiryYear)
 		f.Add("card.cvv", r.Card.CVV)
-		cl.scrub, cl.cvv = r.Card.Number, r.Card.CVV
+		cl.cardNumber, cl.cvv = r.Card.Number, r.Card.CVV
 	} else {
 		path = "/v1/registrations/" + r.RegistrationID + "/payments"
 	}
 	c.finishBearer(&f, cl, r.Extra)
-	c.post(cl, path, &f, true)
+	c.preparePost(cl, path, &f, true)
 	return c.move(ctx, cl)
 }
 

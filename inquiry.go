@@ -35,9 +35,9 @@ func (c *Client) Inquire(ctx context.Context, paymentID string) (*Payment, error
 		c.authenticate(&f, paymentID)
 		f.Add("paymentType", string(PaymentTypeInquiry))
 		f.Add("idType", "PID")
-		c.post(cl, checksumRoot+"/payments/"+paymentID, &f, false)
+		c.preparePost(cl, checksumRoot+"/payments/"+paymentID, &f, false)
 	} else {
-		c.get(cl, "/v1/query/"+paymentID+"?entityId="+string(form.AppendEscape(nil, c.bearer.EntityID)))
+		c.prepareGet(cl, "/v1/query/"+paymentID+"?entityId="+string(form.AppendEscape(nil, c.bearer.EntityID)))
 		cl.req.Lookup = true
 		c.pace.Note("id:" + paymentID)
 	}
@@ -69,7 +69,7 @@ func (c *Client) QueryByMerchantTransactionID(ctx context.Context, merchantTrans
 
 func (c *Client) queryByMTID(ctx context.Context, mtid string) ([]Payment, int, error) {
 	cl := &call{name: "QueryByMerchantTransactionID", mtid: mtid}
-	c.get(cl, c.queryPath(mtid))
+	c.prepareGet(cl, c.queryPath(mtid))
 	cl.req.Lookup = true
 	c.pace.Note("mtid:" + mtid)
 	ex, err := c.read(ctx, cl)

@@ -66,7 +66,7 @@ func (c *Client) transact(ctx context.Context, op PaymentType, idField, id strin
 	}
 	f.Add("paymentType", string(op))
 	c.finishBearer(&f, cl, m.extra)
-	c.post(cl, "/v1/payments/"+id, &f, true)
+	c.preparePost(cl, "/v1/payments/"+id, &f, true)
 	return c.move(ctx, cl)
 }
 

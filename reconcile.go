@@ -95,8 +95,8 @@ func (c *Client) lookOnce(ctx context.Context, cl *call) lookup {
 	if c.variant == variantChecksum {
 		return c.lookAtPayment(ctx, cl)
 	}
-	q := &call{name: "query", mtid: cl.mtid, scrub: cl.scrub, cvv: cl.cvv}
-	c.get(q, c.queryPath(cl.mtid))
+	q := &call{name: "query", mtid: cl.mtid, cardNumber: cl.cardNumber, cvv: cl.cvv}
+	c.prepareGet(q, c.queryPath(cl.mtid))
 	q.req.Once = true
 	ex := &transport.Exchange{}
 	c.tr.Do(ctx, &q.req, ex)

@@ -38,8 +38,8 @@ func (c *Client) redactor(cl *call) redactor {
 		}
 	}
 	if cl != nil {
-		if cl.scrub != "" {
-			r.literals = append(r.literals, cl.scrub)
+		if cl.cardNumber != "" {
+			r.literals = append(r.literals, cl.cardNumber)
 		}
 		if cl.token != "" {
 			r.literals = append(r.literals, cl.token)
