@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -31,10 +30,8 @@ const Version = "0.1.0"
 // was sent and its outcome could not be established (settle it with
 // Resolve); any other error means nothing was booked. OutcomeOf says which.
 type Client struct {
-	variant  variant
-	bearer   BearerCredentials
-	checksum ChecksumCredentials
-	base     string // without trailing slash
+	wire     wireShape // the variant's wire: bearerWire or checksumWire
+	base     string    // without trailing slash
 	tr       *transport.Transport
 	postHdr  http.Header // shared read-only by every request
 	getHdr   http.Header
@@ -78,7 +75,7 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 		if err := checkSecret("Credentials.EntityID", cr.EntityID); err != nil {
 			return nil, err
 		}
-		c.variant, c.bearer = variantBearer, cr
+		c.wire = bearerWire{creds: cr}
 		if cfg.baseURL == "" {
 			cfg.baseURL = TestURL
 		}
@@ -102,9 +99,9 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 			if err := checkSecret("Credentials.Username", cr.Username); err != nil {
 				return nil, err
 			}
-			c.token = &authToken{}
+			c.token = &authToken{creds: cr}
 		}
-		c.variant, c.checksum = variantChecksum, cr
+		c.wire = checksumWire{creds: cr}
 	default:
 		return nil, invalid("Credentials", "must be BearerCredentials or ChecksumCredentials")
 	}
@@ -125,11 +122,7 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 
 // String describes the client without its secrets.
 func (c *Client) String() string {
-	switch c.variant {
-	case variantChecksum:
-		return fmt.Sprintf("backoffice.Client{variant: checksum, baseURL: %s, memberID: %s}", c.base, c.checksum.MemberID)
-	}
-	return fmt.Sprintf("backoffice.Client{variant: bearer, baseURL: %s, entityID: %s}", c.base, c.bearer.EntityID)
+	return c.wire.describe(c.base)
 }
 
 // GoString is String, for %#v.
@@ -266,9 +259,7 @@ func (c *Client) headers(extraUA string) (post, get http.Header) {
 		ua += " " + extraUA
 	}
 	get = http.Header{"User-Agent": {ua}, "Accept": {"application/json"}}
-	if c.variant == variantBearer {
-		get["Authorization"] = []string{"Bearer " + c.bearer.AccessToken}
-	}
+	c.wire.authorize(get)
 	post = get.Clone()
 	post["Content-Type"] = []string{"application/x-www-form-urlencoded"}
 	return post, get
@@ -452,31 +443,10 @@ func (c *Client) judge(ex *transport.Exchange, cl *call) verdict {
 }
 
 // misrouted says why an answer cannot be this call's, or "" when nothing
-// it states contradicts the request. Fields an answer leaves out prove
-// nothing. The checksum platform's answers name only the payment acted on
-// (CHECKSUM-PLATFORM.md §4), so only that is compared there.
+// it states contradicts the request, as cl's variant reads its answers
+// (wireShape.misrouted).
 func (c *Client) misrouted(p *Payment, cl *call, statesAmount bool) string {
-	if c.variant == variantChecksum {
-		if p.ID != "" && p.ID != "-" && p.ID != cl.target {
-			return "payment " + strconv.Quote(p.ID)
-		}
-		return ""
-	}
-	switch {
-	case p.MerchantTransactionID != "" && p.MerchantTransactionID != cl.mtid:
-		return "merchantTransactionId " + strconv.Quote(p.MerchantTransactionID)
-	case p.PaymentType != "" && p.PaymentType != cl.op:
-		return "payment type " + string(p.PaymentType)
-	case p.ReferencedID != "" && cl.target != "" && p.ReferencedID != cl.target:
-		return "referenced payment " + p.ReferencedID
-	case cl.full:
-		return ""
-	case p.Currency != "" && !strings.EqualFold(p.Currency, cl.currency):
-		return "currency " + p.Currency
-	case statesAmount && !p.Amount.Equal(cl.amount):
-		return "amount " + p.Amount.String()
-	}
-	return ""
+	return c.wire.misrouted(p, cl, statesAmount)
 }
 
 // settle turns a decoded answer into the operation's result.

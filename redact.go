@@ -24,18 +24,13 @@ func (c *Client) redactor(cl *call) redactor {
 	if c == nil {
 		return r // a payment decoded outside any call (a webhook): no credentials to mask
 	}
-	switch c.variant {
-	case variantBearer:
-		r.literals = append(r.literals, c.bearer.AccessToken)
-	case variantChecksum:
-		r.literals = append(r.literals, c.checksum.SecureKey)
-		if c.token != nil {
-			c.token.mu.Lock()
-			if c.token.token != "" {
-				r.literals = append(r.literals, c.token.token)
-			}
-			c.token.mu.Unlock()
+	r.literals = append(r.literals, c.wire.secrets()...)
+	if c.token != nil {
+		c.token.mu.Lock()
+		if c.token.token != "" {
+			r.literals = append(r.literals, c.token.token)
 		}
+		c.token.mu.Unlock()
 	}
 	if cl != nil {
 		if cl.cardNumber != "" {
