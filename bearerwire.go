@@ -20,6 +20,21 @@ type bearerWire struct {
 	creds BearerCredentials
 }
 
+// newBearerWire checks cr and returns its wire. The bearer gateway's base
+// URL defaults to TestURL.
+func newBearerWire(cr BearerCredentials, cfg *config) (wireShape, error) {
+	if err := checkSecret("Credentials.AccessToken", cr.AccessToken); err != nil {
+		return nil, err
+	}
+	if err := checkSecret("Credentials.EntityID", cr.EntityID); err != nil {
+		return nil, err
+	}
+	if cfg.baseURL == "" {
+		cfg.baseURL = TestURL
+	}
+	return bearerWire{creds: cr}, nil
+}
+
 // bearerOnly returns c's bearer wire, or method's ErrUnsupported when c
 // speaks another variant: the operations that call it exist on the
 // bearer gateway only.

@@ -53,7 +53,37 @@ func validateTrackingID(field, id string) error {
 // every form under checksumRoot, capture, refund and reversal only, and
 // reconciliation from the payment's own state.
 type checksumWire struct {
-	creds ChecksumCredentials
+	creds   ChecksumCredentials
+	refunds *inflight // this Client's refunds under way, per payment
+}
+
+// newChecksumWire checks cr and returns its wire and, with PartnerID and
+// Username, the AuthToken every call will carry (nil without). The
+// platform has no default base URL.
+func newChecksumWire(cr ChecksumCredentials, cfg *config) (wireShape, *authToken, error) {
+	if err := checkSecret("Credentials.MemberID", cr.MemberID); err != nil {
+		return nil, nil, err
+	}
+	if err := checkSecret("Credentials.SecureKey", cr.SecureKey); err != nil {
+		return nil, nil, err
+	}
+	if cfg.baseURL == "" {
+		return nil, nil, invalid("BaseURL", "is required with ChecksumCredentials: the transactionServices host differs per acquirer")
+	}
+	if (cr.PartnerID == "") != (cr.Username == "") {
+		return nil, nil, invalid("Credentials.PartnerID", "and Credentials.Username go together: both to use an AuthToken, neither without")
+	}
+	var token *authToken
+	if cr.PartnerID != "" {
+		if err := checkSecret("Credentials.PartnerID", cr.PartnerID); err != nil {
+			return nil, nil, err
+		}
+		if err := checkSecret("Credentials.Username", cr.Username); err != nil {
+			return nil, nil, err
+		}
+		token = &authToken{creds: cr}
+	}
+	return checksumWire{creds: cr, refunds: &inflight{}}, token, nil
 }
 
 // checksumOnly returns c's checksum wire, or method's ErrUnsupported when
@@ -165,7 +195,7 @@ func (w checksumWire) transact(ctx context.Context, c *Client, cl *call, m money
 	f.AddSorted(m.extra)
 	c.preparePost(cl, checksumRoot+"/payments/"+cl.target, &f, true)
 	if cl.op == PaymentTypeRefund {
-		done := c.refunds.start(cl)
+		done := w.refunds.start(cl)
 		defer done()
 		st, err := w.paymentState(ctx, c, cl.target, false)
 		if err != nil {

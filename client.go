@@ -41,7 +41,6 @@ type Client struct {
 	now      func() time.Time
 	pace     pace.Pacer // spaces look-ups of one id
 	token    *authToken // checksum variant with PartnerID and Username; nil otherwise
-	refunds  inflight   // checksum refunds under way, per payment
 }
 
 // NewClient returns a Client for creds. It fails with a *ValidationError for
@@ -69,39 +68,13 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 	c.pace.Interval = retry.LookupInterval
 	switch cr := creds.(type) {
 	case BearerCredentials:
-		if err := checkSecret("Credentials.AccessToken", cr.AccessToken); err != nil {
+		if c.wire, err = newBearerWire(cr, &cfg); err != nil {
 			return nil, err
-		}
-		if err := checkSecret("Credentials.EntityID", cr.EntityID); err != nil {
-			return nil, err
-		}
-		c.wire = bearerWire{creds: cr}
-		if cfg.baseURL == "" {
-			cfg.baseURL = TestURL
 		}
 	case ChecksumCredentials:
-		if err := checkSecret("Credentials.MemberID", cr.MemberID); err != nil {
+		if c.wire, c.token, err = newChecksumWire(cr, &cfg); err != nil {
 			return nil, err
 		}
-		if err := checkSecret("Credentials.SecureKey", cr.SecureKey); err != nil {
-			return nil, err
-		}
-		if cfg.baseURL == "" {
-			return nil, invalid("BaseURL", "is required with ChecksumCredentials: the transactionServices host differs per acquirer")
-		}
-		if (cr.PartnerID == "") != (cr.Username == "") {
-			return nil, invalid("Credentials.PartnerID", "and Credentials.Username go together: both to use an AuthToken, neither without")
-		}
-		if cr.PartnerID != "" {
-			if err := checkSecret("Credentials.PartnerID", cr.PartnerID); err != nil {
-				return nil, err
-			}
-			if err := checkSecret("Credentials.Username", cr.Username); err != nil {
-				return nil, err
-			}
-			c.token = &authToken{creds: cr}
-		}
-		c.wire = checksumWire{creds: cr}
 	default:
 		return nil, invalid("Credentials", "must be BearerCredentials or ChecksumCredentials")
 	}
