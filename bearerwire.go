@@ -46,16 +46,20 @@ func (c *Client) bearerOnly(method string) (bearerWire, error) {
 	return b, nil
 }
 
+// describe names the entity, never the access token.
 func (w bearerWire) describe(base string) string {
 	return fmt.Sprintf("backoffice.Client{variant: bearer, baseURL: %s, entityID: %s}", base, w.creds.EntityID)
 }
 
+// authorize adds the access token as a bearer Authorization header.
 func (w bearerWire) authorize(h http.Header) {
 	h["Authorization"] = []string{"Bearer " + w.creds.AccessToken}
 }
 
+// secrets: the access token.
 func (w bearerWire) secrets() []string { return []string{w.creds.AccessToken} }
 
+// validateID is the bearer gateway's id rule (validateID).
 func (bearerWire) validateID(field, id string) error { return validateID(field, id) }
 
 // moves: the bearer gateway sends every money-moving payment type.

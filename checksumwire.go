@@ -97,6 +97,7 @@ func (c *Client) checksumOnly(method string) (checksumWire, error) {
 	return k, nil
 }
 
+// describe names the member, never the secure key.
 func (w checksumWire) describe(base string) string {
 	return fmt.Sprintf("backoffice.Client{variant: checksum, baseURL: %s, memberID: %s}", base, w.creds.MemberID)
 }
@@ -105,8 +106,10 @@ func (w checksumWire) describe(base string) string {
 // a token, by the AuthToken header Client.send adds per call).
 func (checksumWire) authorize(http.Header) {}
 
+// secrets: the secure key (the AuthToken is masked by Client.redactor).
 func (w checksumWire) secrets() []string { return []string{w.creds.SecureKey} }
 
+// validateID accepts the platform's numeric tracking ids.
 func (checksumWire) validateID(field, id string) error { return validateTrackingID(field, id) }
 
 // moves: the platform captures, refunds and reverses (§2), nothing else.
