@@ -32,6 +32,7 @@ const maxTokenMargin = 5 * time.Minute
 // authToken holds one Client's token. One fetch serves every goroutine
 // that needs a token while it runs.
 type authToken struct {
+	creds    ChecksumCredentials // partnerId, username and the secure key the token is asked with
 	mu       sync.Mutex
 	token    string
 	renewAt  time.Time     // renew from then on: a fifth of the lifetime (at most 5 min) before expiry
@@ -89,9 +90,9 @@ func (c *Client) authTokenFor(ctx context.Context, stale string) (string, error)
 // answer's body: it holds the token.
 func (c *Client) fetchAuthToken(ctx context.Context) (string, time.Time, error) {
 	var f form.Form
-	f.Add("authentication.partnerId", c.checksum.PartnerID)
-	f.Add("merchant.username", c.checksum.Username)
-	f.Add("authentication.sKey", c.checksum.SecureKey)
+	f.Add("authentication.partnerId", c.token.creds.PartnerID)
+	f.Add("merchant.username", c.token.creds.Username)
+	f.Add("authentication.sKey", c.token.creds.SecureKey)
 	cl := &call{name: "auth token"}
 	cl.req = transport.Request{Method: http.MethodPost, URL: c.base + checksumRoot + "/authToken", Header: c.postHdr, Body: f.Encode()}
 	ex := &transport.Exchange{}

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -47,14 +49,127 @@ func validateTrackingID(field, id string) error {
 	return nil
 }
 
-// authenticate adds the checksum variant's memberId and the checksum over
-// the given fields (§3); the secure key only enters the digest.
-func (c *Client) authenticate(f *form.Form, fields ...string) {
-	f.Add("authentication.memberId", c.checksum.MemberID)
-	f.Add("authentication.checksum", Checksum(c.checksum.MemberID, c.checksum.SecureKey, fields...))
+// checksumWire is the checksum platform's wire: memberId and a checksum in
+// every form under checksumRoot, capture, refund and reversal only, and
+// reconciliation from the payment's own state.
+type checksumWire struct {
+	creds   ChecksumCredentials
+	refunds *inflight // this Client's refunds under way, per payment
 }
 
-// checksumTransact sends a capture, refund or reversal as the platform
+// newChecksumWire checks cr and returns its wire and, with PartnerID and
+// Username, the AuthToken every call will carry (nil without). The
+// platform has no default base URL.
+func newChecksumWire(cr ChecksumCredentials, cfg *config) (wireShape, *authToken, error) {
+	if err := checkSecret("Credentials.MemberID", cr.MemberID); err != nil {
+		return nil, nil, err
+	}
+	if err := checkSecret("Credentials.SecureKey", cr.SecureKey); err != nil {
+		return nil, nil, err
+	}
+	if cfg.baseURL == "" {
+		return nil, nil, invalid("BaseURL", "is required with ChecksumCredentials: the transactionServices host differs per acquirer")
+	}
+	if (cr.PartnerID == "") != (cr.Username == "") {
+		return nil, nil, invalid("Credentials.PartnerID", "and Credentials.Username go together: both to use an AuthToken, neither without")
+	}
+	var token *authToken
+	if cr.PartnerID != "" {
+		if err := checkSecret("Credentials.PartnerID", cr.PartnerID); err != nil {
+			return nil, nil, err
+		}
+		if err := checkSecret("Credentials.Username", cr.Username); err != nil {
+			return nil, nil, err
+		}
+		token = &authToken{creds: cr}
+	}
+	return checksumWire{creds: cr, refunds: &inflight{}}, token, nil
+}
+
+// checksumOnly returns c's checksum wire, or method's ErrUnsupported when
+// c speaks another variant: the operations that call it exist on the
+// checksum platform only.
+func (c *Client) checksumOnly(method string) (checksumWire, error) {
+	k, ok := c.wire.(checksumWire)
+	if !ok {
+		return checksumWire{}, opErr(method, ErrUnsupported)
+	}
+	return k, nil
+}
+
+// describe names the member, never the secure key.
+func (w checksumWire) describe(base string) string {
+	return fmt.Sprintf("backoffice.Client{variant: checksum, baseURL: %s, memberID: %s}", base, w.creds.MemberID)
+}
+
+// authorize: the checksum platform authenticates in the form (and, with
+// a token, by the AuthToken header Client.send adds per call).
+func (checksumWire) authorize(http.Header) {}
+
+// secrets: the secure key (the AuthToken is masked by Client.redactor).
+func (w checksumWire) secrets() []string { return []string{w.creds.SecureKey} }
+
+// validateID accepts the platform's numeric tracking ids.
+func (checksumWire) validateID(field, id string) error { return validateTrackingID(field, id) }
+
+// moves: the platform captures, refunds and reverses (§2), nothing else.
+func (checksumWire) moves(op PaymentType) bool {
+	return op == PaymentTypeCapture || op == PaymentTypeRefund || op == PaymentTypeReversal
+}
+
+// checkReversal: the platform reverses in full only.
+func (checksumWire) checkReversal(full bool) error {
+	if !full {
+		return invalid("Amount", "must be zero: the checksum gateway reverses in full only")
+	}
+	return nil
+}
+
+// prepareInquire is IN with idType=PID, the id in the path and under the
+// checksum (§2, §3).
+func (w checksumWire) prepareInquire(c *Client, cl *call) {
+	var f form.Form
+	w.authenticate(&f, cl.target)
+	f.Add("paymentType", string(PaymentTypeInquiry))
+	f.Add("idType", "PID")
+	c.preparePost(cl, checksumRoot+"/payments/"+cl.target, &f, false)
+}
+
+// complete applies checksumPayment.
+func (checksumWire) complete(w *wire.Payment, p *Payment, cl *call) { checksumPayment(w, p, cl) }
+
+// accepted: the platform says so in transactionStatus where the answer
+// has one (the inquiry), else in its code (CP, RF, RV, the list).
+func (checksumWire) accepted(p *Payment) bool {
+	switch strings.ToUpper(p.TransactionStatus) {
+	case "Y", "P", "3D":
+		return true
+	case "N", "C":
+		return false
+	}
+	return codeAccepted(p)
+}
+
+// misrouted: the platform's answers name only the payment acted on (§4),
+// so only that is compared.
+func (checksumWire) misrouted(p *Payment, cl *call, _ bool) string {
+	if p.ID != "" && p.ID != "-" && p.ID != cl.target {
+		return "payment " + strconv.Quote(p.ID)
+	}
+	return ""
+}
+
+// lookupKey: checksum look-ups read the payment acted on.
+func (checksumWire) lookupKey(cl *call) string { return "pid:" + cl.target }
+
+// authenticate adds the checksum variant's memberId and the checksum over
+// the given fields (§3); the secure key only enters the digest.
+func (w checksumWire) authenticate(f *form.Form, fields ...string) {
+	f.Add("authentication.memberId", w.creds.MemberID)
+	f.Add("authentication.checksum", Checksum(w.creds.MemberID, w.creds.SecureKey, fields...))
+}
+
+// transact sends a capture, refund or reversal as the platform
 // binds it (§2): memberId, checksum, paymentType and, except for a
 // reversal, amount; then the caller's Extra fields. merchantTransactionId
 // and currency are not sent: the platform does not read the one and only
@@ -64,28 +179,28 @@ func (c *Client) authenticate(f *form.Form, fields ...string) {
 // A refund first reads the payment's refunded amount (one look-up, see
 // paymentState), so that an ambiguous answer can be settled by comparing
 // it afterwards (§4: the platform records refunds on the payment itself).
-func (c *Client) checksumTransact(ctx context.Context, cl *call, m money) (*Payment, error) {
+func (w checksumWire) transact(ctx context.Context, c *Client, cl *call, m money) (*Payment, error) {
 	var f form.Form
 	amount := ""
 	if m.full {
-		c.authenticate(&f, cl.target)
+		w.authenticate(&f, cl.target)
 	} else {
 		amount = formatAmount(m.amount)
 		if !checksumAmount.MatchString(amount) {
 			return nil, invalid("Amount", "must have at most 10 integer digits on the checksum platform")
 		}
-		c.authenticate(&f, cl.target, amount)
+		w.authenticate(&f, cl.target, amount)
 	}
 	f.Add("paymentType", string(cl.op))
 	if !m.full {
 		f.Add("amount", amount)
 	}
 	f.AddSorted(m.extra)
-	c.post(cl, checksumRoot+"/payments/"+cl.target, &f, true)
+	c.preparePost(cl, checksumRoot+"/payments/"+cl.target, &f, true)
 	if cl.op == PaymentTypeRefund {
-		done := c.refunds.start(cl)
+		done := w.refunds.start(cl)
 		defer done()
-		st, err := c.paymentState(ctx, cl.target, false)
+		st, err := w.paymentState(ctx, c, cl.target, false)
 		if err != nil {
 			var ne *NotSentError
 			if errors.As(err, &ne) {
@@ -157,13 +272,13 @@ type paymentState struct {
 // filtered by paymentId (§2), the one answer that carries captureamount
 // and refundamount (§4; the inquiry has neither). once sends a single
 // attempt, for reconciliation, which paces and repeats itself.
-func (c *Client) paymentState(ctx context.Context, id string, once bool) (paymentState, error) {
+func (w checksumWire) paymentState(ctx context.Context, c *Client, id string, once bool) (paymentState, error) {
 	cl := &call{name: "payment look-up", target: id, zone: time.UTC}
 	var f form.Form
-	c.authenticate(&f)
+	w.authenticate(&f)
 	f.Add("paymentId", id)
 	f.Add("timeZone", "+00:00")
-	c.post(cl, checksumRoot+"/getTransactionList", &f, false)
+	c.preparePost(cl, checksumRoot+"/getTransactionList", &f, false)
 	cl.req.Once = once
 	ex, err := c.read(ctx, cl)
 	if err != nil {
@@ -188,7 +303,7 @@ func (c *Client) paymentState(ctx context.Context, id string, once bool) (paymen
 	return paymentState{status: row.Status, captured: row.CapturedAmount, refunded: row.RefundedAmount, p: row, httpStatus: ex.Status}, nil
 }
 
-// lookAtPayment is the checksum variant's look-up: it reads the target's
+// lookOnce is the checksum variant's look-up: it reads the target's
 // state and says what it means for cl (§4, §5 #1):
 //
 //   - capture: captureamount equal to the amount asked for means booked;
@@ -202,8 +317,8 @@ func (c *Client) paymentState(ctx context.Context, id string, once bool) (paymen
 //     ever add to it). Any other change leaves it unknown for good.
 //
 // reconcile accepts "absent" only from a read after the settle time.
-func (c *Client) lookAtPayment(ctx context.Context, cl *call) lookup {
-	st, err := c.paymentState(ctx, cl.target, true)
+func (w checksumWire) lookOnce(ctx context.Context, c *Client, cl *call) lookup {
+	st, err := w.paymentState(ctx, c, cl.target, true)
 	if err != nil {
 		return lookup{why: fmt.Errorf("the payment's state could not be read: %s", err)}
 	}
@@ -307,8 +422,9 @@ func decimalOf(s string) decimal.Decimal {
 // found by it. The bearer variant: ErrUnsupported (use
 // QueryByMerchantTransactionID).
 func (c *Client) InquireByMerchantTransactionID(ctx context.Context, merchantTransactionID string) (*Payment, error) {
-	if c.variant != variantChecksum {
-		return nil, opErr("InquireByMerchantTransactionID", ErrUnsupported)
+	k, err := c.checksumOnly("InquireByMerchantTransactionID")
+	if err != nil {
+		return nil, err
 	}
 	if merchantTransactionID == "" {
 		return nil, invalid("merchantTransactionID", "is required")
@@ -321,10 +437,10 @@ func (c *Client) InquireByMerchantTransactionID(ctx context.Context, merchantTra
 	}
 	cl := &call{name: "InquireByMerchantTransactionID", target: merchantTransactionID}
 	var f form.Form
-	c.authenticate(&f, merchantTransactionID)
+	k.authenticate(&f, merchantTransactionID)
 	f.Add("paymentType", string(PaymentTypeInquiry))
 	f.Add("idType", "MID")
-	c.post(cl, checksumRoot+"/payments/"+url.PathEscape(merchantTransactionID), &f, false)
+	c.preparePost(cl, checksumRoot+"/payments/"+url.PathEscape(merchantTransactionID), &f, false)
 	ex, err := c.read(ctx, cl)
 	if err != nil {
 		return nil, err
@@ -343,14 +459,14 @@ const maxListPages = 1000
 // set, else every page of listPageSize rows until a short or empty one.
 // Rows are ordered by payment id, newest first (§2); one that shifts to
 // the next page while paging is listed once.
-func (c *Client) transactionList(ctx context.Context, r TransactionListRequest) ([]Payment, error) {
+func (c *Client) transactionList(ctx context.Context, w checksumWire, r TransactionListRequest) ([]Payment, error) {
 	if r.PageSize > 0 {
-		return c.listOnce(ctx, r, max(r.Page, 1), r.PageSize)
+		return c.listOnce(ctx, w, r, max(r.Page, 1), r.PageSize)
 	}
 	out := []Payment{}
 	seen := map[string]bool{}
 	for page := 1; page <= maxListPages; page++ {
-		ps, err := c.listOnce(ctx, r, page, listPageSize)
+		ps, err := c.listOnce(ctx, w, r, page, listPageSize)
 		if err != nil {
 			return nil, err
 		}
@@ -370,11 +486,11 @@ func (c *Client) transactionList(ctx context.Context, r TransactionListRequest) 
 // listOnce reads one page. Dates are whole days of r.From's zone, sent as
 // dd/MM/yyyy with that zone's offset as timeZone, so the platform's day
 // boundaries and the times it returns are in it (§2 applyTimeZone).
-func (c *Client) listOnce(ctx context.Context, r TransactionListRequest, page, size int) ([]Payment, error) {
+func (c *Client) listOnce(ctx context.Context, w checksumWire, r TransactionListRequest, page, size int) ([]Payment, error) {
 	zone, offset := listZone(r)
 	cl := &call{name: "TransactionList", zone: zone}
 	var f form.Form
-	c.authenticate(&f)
+	w.authenticate(&f)
 	f.Add("pagination.pageno", fmt.Sprint(page))
 	f.Add("pagination.records", fmt.Sprint(size))
 	if !r.From.IsZero() {
@@ -388,7 +504,7 @@ func (c *Client) listOnce(ctx context.Context, r TransactionListRequest, page, s
 		f.Add("paymentId", r.PaymentID)
 	}
 	f.Add("timeZone", offset)
-	c.post(cl, checksumRoot+"/getTransactionList", &f, false)
+	c.preparePost(cl, checksumRoot+"/getTransactionList", &f, false)
 	ex, err := c.read(ctx, cl)
 	if err != nil {
 		return nil, err

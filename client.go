@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -31,10 +30,8 @@ const Version = "0.1.0"
 // was sent and its outcome could not be established (settle it with
 // Resolve); any other error means nothing was booked. OutcomeOf says which.
 type Client struct {
-	variant  variant
-	bearer   BearerCredentials
-	checksum ChecksumCredentials
-	base     string // without trailing slash
+	wire     wireShape // the variant's wire: bearerWire or checksumWire
+	base     string    // without trailing slash
 	tr       *transport.Transport
 	postHdr  http.Header // shared read-only by every request
 	getHdr   http.Header
@@ -43,9 +40,8 @@ type Client struct {
 	retry    RetryPolicy
 	now      func() time.Time
 	pace     pace.Pacer // spaces look-ups of one id
-	secret   literal    // the credential answers must never echo: access token or secure key
+	secrets  []literal  // the credentials answers must never echo, in both forms (see redactor)
 	token    *authToken // checksum variant with PartnerID and Username; nil otherwise
-	refunds  inflight   // checksum refunds under way, per payment
 }
 
 // NewClient returns a Client for creds. It fails with a *ValidationError for
@@ -73,47 +69,19 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 	c.pace.Interval = retry.LookupInterval
 	switch cr := creds.(type) {
 	case BearerCredentials:
-		if err := checkSecret("Credentials.AccessToken", cr.AccessToken); err != nil {
+		if c.wire, err = newBearerWire(cr, &cfg); err != nil {
 			return nil, err
-		}
-		if err := checkSecret("Credentials.EntityID", cr.EntityID); err != nil {
-			return nil, err
-		}
-		c.variant, c.bearer = variantBearer, cr
-		if cfg.baseURL == "" {
-			cfg.baseURL = TestURL
 		}
 	case ChecksumCredentials:
-		if err := checkSecret("Credentials.MemberID", cr.MemberID); err != nil {
+		if c.wire, c.token, err = newChecksumWire(cr, &cfg); err != nil {
 			return nil, err
 		}
-		if err := checkSecret("Credentials.SecureKey", cr.SecureKey); err != nil {
-			return nil, err
-		}
-		if cfg.baseURL == "" {
-			return nil, invalid("BaseURL", "is required with ChecksumCredentials: the transactionServices host differs per acquirer")
-		}
-		if (cr.PartnerID == "") != (cr.Username == "") {
-			return nil, invalid("Credentials.PartnerID", "and Credentials.Username go together: both to use an AuthToken, neither without")
-		}
-		if cr.PartnerID != "" {
-			if err := checkSecret("Credentials.PartnerID", cr.PartnerID); err != nil {
-				return nil, err
-			}
-			if err := checkSecret("Credentials.Username", cr.Username); err != nil {
-				return nil, err
-			}
-			c.token = &authToken{}
-		}
-		c.variant, c.checksum = variantChecksum, cr
 	default:
 		return nil, invalid("Credentials", "must be BearerCredentials or ChecksumCredentials")
 	}
-	c.secret = literal{s: c.bearer.AccessToken}
-	if c.variant == variantChecksum {
-		c.secret.s = c.checksum.SecureKey
+	for _, s := range c.wire.secrets() {
+		c.secrets = append(c.secrets, literal{s: s, b: []byte(s)})
 	}
-	c.secret.b = []byte(c.secret.s)
 	c.base = strings.TrimRight(cfg.baseURL, "/")
 	if cfg.testMode != "" && isLiveHost(c.base) {
 		return nil, invalid("TestMode", "must not be set with a live gateway host: live requests never carry testMode")
@@ -134,11 +102,7 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 
 // String describes the client without its secrets.
 func (c *Client) String() string {
-	switch c.variant {
-	case variantChecksum:
-		return fmt.Sprintf("backoffice.Client{variant: checksum, baseURL: %s, memberID: %s}", c.base, c.checksum.MemberID)
-	}
-	return fmt.Sprintf("backoffice.Client{variant: bearer, baseURL: %s, entityID: %s}", c.base, c.bearer.EntityID)
+	return c.wire.describe(c.base)
 }
 
 // GoString is String, for %#v.
@@ -275,9 +239,7 @@ func (c *Client) headers(extraUA string) (post, get http.Header) {
 		ua += " " + extraUA
 	}
 	get = http.Header{"User-Agent": {ua}, "Accept": {"application/json"}}
-	if c.variant == variantBearer {
-		get["Authorization"] = []string{"Bearer " + c.bearer.AccessToken}
-	}
+	c.wire.authorize(get)
 	post = get.Clone()
 	post["Content-Type"] = []string{"application/x-www-form-urlencoded"}
 	return post, get
@@ -285,13 +247,13 @@ func (c *Client) headers(extraUA string) (post, get http.Header) {
 
 // call is one operation on its way to the gateway.
 type call struct {
-	name   string      // for logs and errors: "capture"
-	op     PaymentType // what a money-moving call creates; "" for reads
-	target string      // the payment it acts on
-	mtid   string      // the reconciliation key of a money-moving call
-	scrub  string      // a card number sent, masked out of whatever comes back
-	cvv    string      // a CVV sent, likewise
-	req    transport.Request
+	name       string      // for logs and errors: "capture"
+	op         PaymentType // what a money-moving call creates; "" for reads
+	target     string      // the payment it acts on
+	mtid       string      // the reconciliation key of a money-moving call
+	cardNumber string      // a card number sent, masked out of whatever comes back
+	cvv        string      // a CVV sent, likewise
+	req        transport.Request
 
 	// What a money-moving call asked for: a record is this call's booking
 	// only when it matches exactly.
@@ -307,13 +269,16 @@ type call struct {
 	concurrent     func() bool      // reports another refund of the same payment by this Client
 }
 
-// post prepares a form POST to path under the variant's root.
-func (c *Client) post(cl *call, path string, f *form.Form, money bool) {
+// preparePost sets cl.req to a form POST of f to path under the base URL;
+// it sends nothing. money marks a request that may move money.
+func (c *Client) preparePost(cl *call, path string, f *form.Form, money bool) {
 	cl.req = transport.Request{Method: http.MethodPost, URL: c.base + path, Header: c.postHdr, Body: f.Encode(), Money: money,
 		Op: cl.name, PaymentID: cl.target, MerchantTransactionID: cl.mtid}
 }
 
-func (c *Client) get(cl *call, pathAndQuery string) {
+// prepareGet sets cl.req to a GET of pathAndQuery under the base URL; it
+// sends nothing.
+func (c *Client) prepareGet(cl *call, pathAndQuery string) {
 	cl.req = transport.Request{Method: http.MethodGet, URL: c.base + pathAndQuery, Header: c.getHdr,
 		Op: cl.name, PaymentID: cl.target, MerchantTransactionID: cl.mtid}
 }
@@ -458,31 +423,10 @@ func (c *Client) judge(ex *transport.Exchange, cl *call) verdict {
 }
 
 // misrouted says why an answer cannot be this call's, or "" when nothing
-// it states contradicts the request. Fields an answer leaves out prove
-// nothing. The checksum platform's answers name only the payment acted on
-// (CHECKSUM-PLATFORM.md §4), so only that is compared there.
+// it states contradicts the request, as cl's variant reads its answers
+// (wireShape.misrouted).
 func (c *Client) misrouted(p *Payment, cl *call, statesAmount bool) string {
-	if c.variant == variantChecksum {
-		if p.ID != "" && p.ID != "-" && p.ID != cl.target {
-			return "payment " + strconv.Quote(p.ID)
-		}
-		return ""
-	}
-	switch {
-	case p.MerchantTransactionID != "" && p.MerchantTransactionID != cl.mtid:
-		return "merchantTransactionId " + strconv.Quote(p.MerchantTransactionID)
-	case p.PaymentType != "" && p.PaymentType != cl.op:
-		return "payment type " + string(p.PaymentType)
-	case p.ReferencedID != "" && cl.target != "" && p.ReferencedID != cl.target:
-		return "referenced payment " + p.ReferencedID
-	case cl.full:
-		return ""
-	case p.Currency != "" && !strings.EqualFold(p.Currency, cl.currency):
-		return "currency " + p.Currency
-	case statesAmount && !p.Amount.Equal(cl.amount):
-		return "amount " + p.Amount.String()
-	}
-	return ""
+	return c.wire.misrouted(p, cl, statesAmount)
 }
 
 // settle turns a decoded answer into the operation's result.

@@ -25,8 +25,9 @@ type CreditRequest struct {
 // The card is validated first (Luhn, expiry, CVV); its number and CVV never
 // appear in errors or logs. Bearer variant only.
 func (c *Client) Credit(ctx context.Context, r CreditRequest) (*Payment, error) {
-	if c.variant != variantBearer {
-		return nil, opErr("Credit", ErrUnsupported)
+	b, err := c.bearerOnly("Credit")
+	if err != nil {
+		return nil, err
 	}
 	if err := c.validateCredit(&r); err != nil {
 		return nil, err
@@ -34,7 +35,7 @@ func (c *Client) Credit(ctx context.Context, r CreditRequest) (*Payment, error) 
 	cl := &call{name: opNames[PaymentTypeCredit], op: PaymentTypeCredit, mtid: c.mtidOrNew(r.MerchantTransactionID),
 		amount: r.Amount, currency: r.Currency}
 	var f form.Form
-	f.Add("entityId", c.bearer.EntityID)
+	f.Add("entityId", b.creds.EntityID)
 	f.Add("amount", formatAmount(r.Amount))
 	f.Add("currency", r.Currency)
 	if r.PaymentBrand != "" {
@@ -48,12 +49,12 @@ func (c *Client) Credit(ctx context.Context, r CreditRequest) (*Payment, error) 
 		f.Add("card.expiryMonth", r.Card.ExpiryMonth)
 		f.Add("card.expiryYear", r.Card.ExpiryYear)
 		f.Add("card.cvv", r.Card.CVV)
-		cl.scrub, cl.cvv = r.Card.Number, r.Card.CVV
+		cl.cardNumber, cl.cvv = r.Card.Number, r.Card.CVV
 	} else {
 		path = "/v1/registrations/" + r.RegistrationID + "/payments"
 	}
-	c.finishBearer(&f, cl, r.Extra)
-	c.post(cl, path, &f, true)
+	b.finish(c, &f, cl, r.Extra)
+	c.preparePost(cl, path, &f, true)
 	return c.move(ctx, cl)
 }
 

@@ -75,8 +75,8 @@ func (c *Client) payment(w *wire.Payment, raw []byte, cl *call) *Payment {
 			}
 		}
 	}
-	if c != nil && c.variant == variantChecksum {
-		checksumPayment(w, p, cl)
+	if c != nil {
+		c.wire.complete(w, p, cl)
 	}
 	p.Raw = r.raw(raw)
 	return p
@@ -130,17 +130,6 @@ func parseTimestamp(s string, loc *time.Location) time.Time {
 }
 
 // accepted reports whether an answer means the gateway took the request:
-// success, success needing review, or pending. The checksum variant says so
-// in transactionStatus where the answer has one (the inquiry), else in its
-// code (CP, RF, RV, the list).
-func (c *Client) accepted(p *Payment) bool {
-	if c.variant == variantChecksum {
-		switch strings.ToUpper(p.TransactionStatus) {
-		case "Y", "P", "3D":
-			return true
-		case "N", "C":
-			return false
-		}
-	}
-	return p.Result.Code.IsSuccessful() || p.Result.Code.IsPending()
-}
+// success, success needing review, or pending, as c's variant says so
+// (wireShape.accepted).
+func (c *Client) accepted(p *Payment) bool { return c.wire.accepted(p) }

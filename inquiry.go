@@ -4,7 +4,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/c81406b6/backoffice/internal/form"
 	"github.com/c81406b6/backoffice/internal/transport"
 	"github.com/c81406b6/backoffice/internal/wire"
 )
@@ -22,25 +21,11 @@ const checksumNotFound ResultCode = "10026"
 // refused one the *ResultError carries the Payment. Reads are retried on
 // any ambiguous failure.
 func (c *Client) Inquire(ctx context.Context, paymentID string) (*Payment, error) {
-	validate := validateID
-	if c.variant == variantChecksum {
-		validate = validateTrackingID
-	}
-	if err := validate("paymentID", paymentID); err != nil {
+	if err := c.wire.validateID("paymentID", paymentID); err != nil {
 		return nil, err
 	}
 	cl := &call{name: "Inquire", target: paymentID}
-	if c.variant == variantChecksum {
-		var f form.Form
-		c.authenticate(&f, paymentID)
-		f.Add("paymentType", string(PaymentTypeInquiry))
-		f.Add("idType", "PID")
-		c.post(cl, checksumRoot+"/payments/"+paymentID, &f, false)
-	} else {
-		c.get(cl, "/v1/query/"+paymentID+"?entityId="+string(form.AppendEscape(nil, c.bearer.EntityID)))
-		cl.req.Lookup = true
-		c.pace.Note("id:" + paymentID)
-	}
+	c.wire.prepareInquire(c, cl)
 	ex, err := c.read(ctx, cl)
 	if err != nil {
 		return nil, err
@@ -54,8 +39,9 @@ func (c *Client) Inquire(ctx context.Context, paymentID string) (*Payment, error
 // 700.400.580, returned as a *ResultError. Use it to reconcile an
 // *UncertainError. The checksum variant has no such query: ErrUnsupported.
 func (c *Client) QueryByMerchantTransactionID(ctx context.Context, merchantTransactionID string) ([]Payment, error) {
-	if c.variant != variantBearer {
-		return nil, opErr("QueryByMerchantTransactionID", ErrUnsupported)
+	b, err := c.bearerOnly("QueryByMerchantTransactionID")
+	if err != nil {
+		return nil, err
 	}
 	if merchantTransactionID == "" {
 		return nil, invalid("merchantTransactionID", "is required")
@@ -63,13 +49,14 @@ func (c *Client) QueryByMerchantTransactionID(ctx context.Context, merchantTrans
 	if err := validateMerchantTransactionID(merchantTransactionID); err != nil {
 		return nil, err
 	}
-	ps, _, err := c.queryByMTID(ctx, merchantTransactionID)
+	ps, _, err := c.queryByMTID(ctx, b, merchantTransactionID)
 	return ps, err
 }
 
-func (c *Client) queryByMTID(ctx context.Context, mtid string) ([]Payment, int, error) {
+// queryByMTID reads every record of mtid (GET /v1/query?merchantTransactionId=).
+func (c *Client) queryByMTID(ctx context.Context, b bearerWire, mtid string) ([]Payment, int, error) {
 	cl := &call{name: "QueryByMerchantTransactionID", mtid: mtid}
-	c.get(cl, c.queryPath(mtid))
+	c.prepareGet(cl, b.queryPath(mtid))
 	cl.req.Lookup = true
 	c.pace.Note("mtid:" + mtid)
 	ex, err := c.read(ctx, cl)
@@ -129,8 +116,9 @@ type TransactionListRequest struct {
 // their own. No rows is an empty slice and a nil error. The bearer variant
 // has no such list: ErrUnsupported.
 func (c *Client) TransactionList(ctx context.Context, r TransactionListRequest) ([]Payment, error) {
-	if c.variant != variantChecksum {
-		return nil, opErr("TransactionList", ErrUnsupported)
+	k, err := c.checksumOnly("TransactionList")
+	if err != nil {
+		return nil, err
 	}
 	if r.From.IsZero() != r.To.IsZero() {
 		return nil, invalid("From", "and To go together: both, or neither")
@@ -151,5 +139,5 @@ func (c *Client) TransactionList(ctx context.Context, r TransactionListRequest) 
 	if r.Page < 0 || r.PageSize < 0 || (r.PageSize == 0 && r.Page != 0) {
 		return nil, invalid("Page", "and PageSize must not be negative, and Page needs a PageSize")
 	}
-	return c.transactionList(ctx, r)
+	return c.transactionList(ctx, k, r)
 }

@@ -3,7 +3,6 @@ package backoffice
 import (
 	"context"
 
-	"github.com/c81406b6/backoffice/internal/form"
 	"github.com/shopspring/decimal"
 )
 
@@ -35,14 +34,10 @@ var opNames = map[PaymentType]string{
 // transact validates and sends a money-moving operation against payment id.
 // idField names the id in a ValidationError.
 func (c *Client) transact(ctx context.Context, op PaymentType, idField, id string, m money) (*Payment, error) {
-	if c.variant == variantChecksum && op != PaymentTypeCapture && op != PaymentTypeRefund && op != PaymentTypeReversal {
+	if !c.wire.moves(op) {
 		return nil, opErr(methodNames[op], ErrUnsupported)
 	}
-	validate := validateID
-	if c.variant == variantChecksum {
-		validate = validateTrackingID
-	}
-	if err := validate(idField, id); err != nil {
+	if err := c.wire.validateID(idField, id); err != nil {
 		return nil, err
 	}
 	if !m.full {
@@ -55,28 +50,7 @@ func (c *Client) transact(ctx context.Context, op PaymentType, idField, id strin
 	}
 	cl := &call{name: opNames[op], op: op, target: id, mtid: c.mtidOrNew(m.mtid),
 		amount: m.amount, currency: m.currency, full: m.full}
-	if c.variant == variantChecksum {
-		return c.checksumTransact(ctx, cl, m)
-	}
-	var f form.Form
-	f.Add("entityId", c.bearer.EntityID)
-	if !m.full {
-		f.Add("amount", formatAmount(m.amount))
-		f.Add("currency", m.currency)
-	}
-	f.Add("paymentType", string(op))
-	c.finishBearer(&f, cl, m.extra)
-	c.post(cl, "/v1/payments/"+id, &f, true)
-	return c.move(ctx, cl)
-}
-
-// finishBearer adds the fields every bearer money-moving form ends with.
-func (c *Client) finishBearer(f *form.Form, cl *call, extra map[string]string) {
-	f.Add("merchantTransactionId", cl.mtid)
-	if c.testMode != "" {
-		f.Add("testMode", string(c.testMode))
-	}
-	f.AddSorted(extra)
+	return c.wire.transact(ctx, c, cl, m)
 }
 
 func (c *Client) validateCommon(mtid string, extra map[string]string) error {

@@ -4,12 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"time"
 
-	"github.com/c81406b6/backoffice/internal/form"
 	"github.com/c81406b6/backoffice/internal/pace"
-	"github.com/c81406b6/backoffice/internal/transport"
 )
 
 // state is what the look-ups established about a money-moving call.
@@ -32,9 +29,10 @@ type lookup struct {
 
 // reconcile looks the call up until it finds the booking, proves its
 // absence, or can look no more: by merchantTransactionId (bearer), or by
-// the state of the payment it acted on (checksum, see lookAtPayment). Look-ups of one id are
-// spaced by LookupInterval (shared by every call of the Client), the first
-// made MinWait after the attempt was sent. "Not found" proves absence only
+// the state of the payment it acted on (checksum, see
+// checksumWire.lookOnce). Look-ups of one id are spaced by LookupInterval
+// (shared by every call of the Client), the first made MinWait after the
+// attempt was sent. "Not found" proves absence only
 // from a look-up made after sentAt+SettleTime, and never when booked says
 // the gateway hinted at an earlier booking.
 //
@@ -83,47 +81,11 @@ func (c *Client) reconcile(ctx context.Context, cl *call, booked, sync bool) (lo
 
 // lookupKey is what look-ups of cl are paced by: its merchantTransactionId,
 // or on the checksum platform the payment it acted on.
-func (c *Client) lookupKey(cl *call) string {
-	if c.variant == variantChecksum {
-		return "pid:" + cl.target
-	}
-	return "mtid:" + cl.mtid
-}
+func (c *Client) lookupKey(cl *call) string { return c.wire.lookupKey(cl) }
 
-// lookOnce makes one look-up for cl, without retries.
-func (c *Client) lookOnce(ctx context.Context, cl *call) lookup {
-	if c.variant == variantChecksum {
-		return c.lookAtPayment(ctx, cl)
-	}
-	q := &call{name: "query", mtid: cl.mtid, scrub: cl.scrub, cvv: cl.cvv}
-	c.get(q, c.queryPath(cl.mtid))
-	q.req.Once = true
-	ex := &transport.Exchange{}
-	c.tr.Do(ctx, &q.req, ex)
-	c.logAnswer(ctx, q, ex)
-	switch {
-	case ex.Err != nil && !ex.Sent:
-		return lookup{why: fmt.Errorf("the look-up was not sent: %w", ex.Err)}
-	case ex.Err != nil:
-		return lookup{why: fmt.Errorf("the look-up failed: %w", ex.Err)}
-	case ex.Status == http.StatusTooManyRequests:
-		return lookup{why: errors.New("the look-up was throttled (HTTP 429)")}
-	case ex.Answer == nil:
-		return lookup{why: fmt.Errorf("the look-up answered HTTP %d without a gateway result (%s)", ex.Status, ex.BadBody)}
-	}
-	code := ResultCode(ex.Answer.Result.Code)
-	switch {
-	case code == CodeThrottled:
-		return lookup{why: fmt.Errorf("the look-up was throttled (%s)", code)}
-	case code == CodeNotFound && ex.Status < 500:
-		return lookup{state: stateAbsent}
-	}
-	ps, _, err := c.list(ex, q)
-	if err != nil {
-		return lookup{why: fmt.Errorf("the look-up gave no usable answer: %s", err)}
-	}
-	return c.pick(ps, ex.Status, cl)
-}
+// lookOnce makes one look-up for cl, without retries, as its variant
+// looks up (wireShape.lookOnce).
+func (c *Client) lookOnce(ctx context.Context, cl *call) lookup { return c.wire.lookOnce(ctx, c, cl) }
 
 // pick finds this call's record among the records a look-up by its
 // merchantTransactionId returned. Every record must carry that id exactly,
@@ -156,14 +118,4 @@ func (c *Client) pick(ps []Payment, status int, cl *call) lookup {
 		return lookup{final: true, why: fmt.Errorf("the gateway recorded it as %s (%s)", match.Result.Code, match.Result.Description)}
 	}
 	return lookup{state: stateFound, p: match, status: status}
-}
-
-// queryPath is GET /v1/query?entityId=…&merchantTransactionId=….
-func (c *Client) queryPath(mtid string) string {
-	q := make([]byte, 0, 64+len(mtid))
-	q = append(q, "/v1/query?entityId="...)
-	q = form.AppendEscape(q, c.bearer.EntityID)
-	q = append(q, "&merchantTransactionId="...)
-	q = form.AppendEscape(q, mtid)
-	return string(q)
 }

@@ -61,14 +61,16 @@ func (c *Client) redactor(cl *call) redactor {
 	if c == nil {
 		return r // a payment decoded outside any call (a webhook): no credentials to mask
 	}
-	r.add(c.secret)
-	if c.variant == variantChecksum && c.token != nil {
+	for _, l := range c.secrets {
+		r.add(l)
+	}
+	if c.token != nil {
 		c.token.mu.Lock()
 		r.addString(c.token.token)
 		c.token.mu.Unlock()
 	}
 	if cl != nil {
-		r.addString(cl.scrub)
+		r.addString(cl.cardNumber)
 		r.addString(cl.token)
 		r.cvv = cl.cvv
 	}

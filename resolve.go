@@ -69,11 +69,7 @@ func (c *Client) resolving(u *UncertainError) (*call, error) {
 		return nil, err
 	}
 	if u.Operation != PaymentTypeCredit {
-		validate := validateID
-		if c.variant == variantChecksum {
-			validate = validateTrackingID
-		}
-		if err := validate("UncertainError.PaymentID", u.PaymentID); err != nil {
+		if err := c.wire.validateID("UncertainError.PaymentID", u.PaymentID); err != nil {
 			return nil, err
 		}
 	}

@@ -31,8 +31,8 @@ func (c *Client) Reverse(ctx context.Context, paymentID string, r ReversalReques
 	if full && r.Currency != "" {
 		return nil, invalid("Currency", "is set without Amount: a full reversal sends neither, a partial one needs both")
 	}
-	if !full && c.variant == variantChecksum {
-		return nil, invalid("Amount", "must be zero: the checksum gateway reverses in full only")
+	if err := c.wire.checkReversal(full); err != nil {
+		return nil, err
 	}
 	return c.transact(ctx, PaymentTypeReversal, "paymentID", paymentID,
 		money{amount: r.Amount, currency: r.Currency, full: full, mtid: r.MerchantTransactionID, extra: r.Extra})

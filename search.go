@@ -72,15 +72,16 @@ const MaxSearchPageSize = 500
 // that have closed.
 func (c *Client) Search(ctx context.Context, r SearchRequest) iter.Seq2[Payment, error] {
 	return func(yield func(Payment, error) bool) {
-		if c.variant != variantBearer {
-			yield(Payment{}, opErr("Search", ErrUnsupported))
+		b, err := c.bearerOnly("Search")
+		if err != nil {
+			yield(Payment{}, err)
 			return
 		}
 		if err := r.validate(); err != nil {
 			yield(Payment{}, err)
 			return
 		}
-		s := c.newPager("Search", "", c.searchQuery(r))
+		s := c.newPager("Search", "", b.searchQuery(r))
 		for pageNo, pages := 1, 1; pageNo <= pages; pageNo++ {
 			pg, err := s.page(ctx, pageNo)
 			if err != nil {
@@ -124,8 +125,9 @@ func (c *Client) Search(ctx context.Context, r SearchRequest) iter.Seq2[Payment,
 // waited out as in Search. The checksum variant has no such query:
 // ErrUnsupported.
 func (c *Client) History(ctx context.Context, paymentID string) ([]Payment, error) {
-	if c.variant != variantBearer {
-		return nil, opErr("History", ErrUnsupported)
+	b, err := c.bearerOnly("History")
+	if err != nil {
+		return nil, err
 	}
 	if err := validateID("paymentID", paymentID); err != nil {
 		return nil, err
@@ -134,13 +136,13 @@ func (c *Client) History(ctx context.Context, paymentID string) ([]Payment, erro
 	q = append(q, "/v3/query/"...)
 	q = append(q, paymentID...)
 	q = append(q, "?entityId="...)
-	q = form.AppendEscape(q, c.bearer.EntityID)
+	q = form.AppendEscape(q, b.creds.EntityID)
 	q = append(q, "&includeLinkedTransactions=true"...)
 	return c.newPager("History", paymentID, string(q)).linked(ctx, paymentID)
 }
 
 // searchQuery is the request's path and query up to pageNo.
-func (c *Client) searchQuery(r SearchRequest) string {
+func (w bearerWire) searchQuery(r SearchRequest) string {
 	size := r.PageSize
 	if size == 0 {
 		size = DefaultSearchPageSize
@@ -148,7 +150,7 @@ func (c *Client) searchQuery(r SearchRequest) string {
 	const layout = "2006-01-02 15:04:05"
 	q := make([]byte, 0, 256)
 	q = append(q, "/v3/query?entityId="...)
-	q = form.AppendEscape(q, c.bearer.EntityID)
+	q = form.AppendEscape(q, w.creds.EntityID)
 	q = append(q, "&date.from="...)
 	q = form.AppendEscape(q, r.From.UTC().Format(layout))
 	q = append(q, "&date.to="...)

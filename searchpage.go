@@ -107,7 +107,7 @@ func (s *pager) linked(ctx context.Context, id string) ([]Payment, error) {
 // query is paced from then on. Any answer but a success or 700.400.580 is
 // an error.
 func (s *pager) fetch(ctx context.Context, pathAndQuery string) error {
-	s.c.get(&s.cl, pathAndQuery)
+	s.c.prepareGet(&s.cl, pathAndQuery)
 	for throttled := 0; ; {
 		if err := s.wait(ctx); err != nil {
 			return err
