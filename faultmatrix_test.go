@@ -204,20 +204,18 @@ func resolvesTo(t testing.TB, srv *backofficetest.Server, ue *backoffice.Uncerta
 	return ""
 }
 
-// TestEveryFaultOnEveryMoneyMovingOperation: whatever the network, a proxy
-// or the gateway does to the first attempt, with bookings landing at once
-// or late, every bearer operation is booked exactly once and the SDK's
-// answer is that booking, and every attempt sent the same bytes. The only
-// exceptions are redirects elsewhere (307, 308): provably not processed,
-// they are NotBooked with nothing booked.
-func TestEveryFaultOnEveryMoneyMovingOperation(t *testing.T) {
-	t.Parallel()
+// faultMatrix runs body for every operation of one variant × every fault
+// in faults × {bookings landing at once, landing late}, each in a parallel
+// subtest on a fresh fake gateway.
+func faultMatrix(t *testing.T, checksum bool, faults []backofficetest.Fault,
+	body func(t *testing.T, srv *backofficetest.Server, op ledgerOp, f backofficetest.Fault, name string)) {
+	t.Helper()
 	for _, late := range []bool{false, true} {
 		for _, op := range ledgerOps {
-			if op.checksum {
+			if op.checksum != checksum {
 				continue
 			}
-			for _, f := range faultKinds {
+			for _, f := range faults {
 				name := fmt.Sprintf("late=%v/%s/%s", late, op.name, faultName(f))
 				t.Run(name, func(t *testing.T) {
 					t.Parallel()
@@ -227,35 +225,48 @@ func TestEveryFaultOnEveryMoneyMovingOperation(t *testing.T) {
 					}
 					srv := backofficetest.NewServer(opts...)
 					defer srv.Close()
-					c := newFakeClient(t, srv, false)
-					target := op.setup(t, srv, newFakeClient(t, srv, false))
-					srv.InjectFault(op.op, 1, f)
-					mtid := "matrix-" + strings.ReplaceAll(name, "/", "-")
-
-					p, err := op.do(c, target, mtid)
-
-					outcome, contradiction := truth(t, srv, mtid, p, err)
-					require.Empty(t, contradiction)
-					if refusesUnprocessed(f) {
-						assert.Equal(t, backoffice.NotBooked, outcome, "%v", err)
-						return
-					}
-					require.NoError(t, err, "the fault is on one attempt; reconciliation must resolve it")
-					assert.Equal(t, 1, srv.FaultsInjected())
-					var bodies [][]byte
-					for _, r := range srv.Requests() {
-						if r.Op == op.op {
-							bodies = append(bodies, r.Body)
-						}
-					}
-					require.NotEmpty(t, bodies)
-					for _, b := range bodies[1:] {
-						assert.True(t, bytes.Equal(bodies[0], b), "a resent request is byte-identical to the first")
-					}
+					body(t, srv, op, f, name)
 				})
 			}
 		}
 	}
+}
+
+// TestEveryFaultOnEveryMoneyMovingOperation: whatever the network, a proxy
+// or the gateway does to the first attempt, with bookings landing at once
+// or late, every bearer operation is booked exactly once and the SDK's
+// answer is that booking, and every attempt sent the same bytes. The only
+// exceptions are redirects elsewhere (307, 308): provably not processed,
+// they are NotBooked with nothing booked.
+func TestEveryFaultOnEveryMoneyMovingOperation(t *testing.T) {
+	t.Parallel()
+	faultMatrix(t, false, faultKinds, func(t *testing.T, srv *backofficetest.Server, op ledgerOp, f backofficetest.Fault, name string) {
+		c := newFakeClient(t, srv, false)
+		target := op.setup(t, srv, newFakeClient(t, srv, false))
+		srv.InjectFault(op.op, 1, f)
+		mtid := "matrix-" + strings.ReplaceAll(name, "/", "-")
+
+		p, err := op.do(c, target, mtid)
+
+		outcome, contradiction := truth(t, srv, mtid, p, err)
+		require.Empty(t, contradiction)
+		if refusesUnprocessed(f) {
+			assert.Equal(t, backoffice.NotBooked, outcome, "%v", err)
+			return
+		}
+		require.NoError(t, err, "the fault is on one attempt; reconciliation must resolve it")
+		assert.Equal(t, 1, srv.FaultsInjected())
+		var bodies [][]byte
+		for _, r := range srv.Requests() {
+			if r.Op == op.op {
+				bodies = append(bodies, r.Body)
+			}
+		}
+		require.NotEmpty(t, bodies)
+		for _, b := range bodies[1:] {
+			assert.True(t, bytes.Equal(bodies[0], b), "a resent request is byte-identical to the first")
+		}
+	})
 }
 
 // TestChecksumFaultsAreAnsweredTruthfully: the checksum platform records
@@ -266,52 +277,35 @@ func TestEveryFaultOnEveryMoneyMovingOperation(t *testing.T) {
 // by Resolve (from stored JSON, on a fresh client) into the ledger's truth.
 func TestChecksumFaultsAreAnsweredTruthfully(t *testing.T) {
 	t.Parallel()
-	for _, late := range []bool{false, true} {
-		for _, op := range ledgerOps {
-			if !op.checksum {
-				continue
-			}
-			for _, f := range faultKinds {
-				name := fmt.Sprintf("late=%v/%s/%s", late, op.name, faultName(f))
-				t.Run(name, func(t *testing.T) {
-					t.Parallel()
-					var opts []backofficetest.Option
-					if late {
-						opts = append(opts, backofficetest.WithBookingLatency(bookingLatency))
-					}
-					srv := backofficetest.NewServer(opts...)
-					defer srv.Close()
-					c := newFakeClient(t, srv, true)
-					target := op.setup(t, srv, nil)
-					id := srv.TrackingID(target)
-					srv.InjectFault(op.op, 1, f)
+	faultMatrix(t, true, faultKinds, func(t *testing.T, srv *backofficetest.Server, op ledgerOp, f backofficetest.Fault, name string) {
+		c := newFakeClient(t, srv, true)
+		target := op.setup(t, srv, nil)
+		id := srv.TrackingID(target)
+		srv.InjectFault(op.op, 1, f)
 
-					p, err := op.do(c, id, "checksum-"+strings.ReplaceAll(name, "/", "-"))
+		p, err := op.do(c, id, "checksum-"+strings.ReplaceAll(name, "/", "-"))
 
-					srv.AwaitBookings()
-					booked := srv.Entries(target, backoffice.PaymentType(op.op))
-					require.LessOrEqual(t, len(booked), 1, "never booked twice")
-					if refusesUnprocessed(f) {
-						assert.Equal(t, backoffice.NotBooked, backoffice.OutcomeOf(err), "%v", err)
-					} else {
-						assert.NoError(t, err, "one fault on one attempt: the payment's state settles it")
-					}
-					switch backoffice.OutcomeOf(err) {
-					case backoffice.Booked:
-						require.Len(t, booked, 1)
-						assert.Equal(t, id, p.ReferencedID)
-						assert.Equal(t, backoffice.PaymentType(op.op), p.PaymentType)
-					case backoffice.NotBooked:
-						assert.Empty(t, booked, "NotBooked, yet booked: %v", err)
-					case backoffice.Unknown:
-						var ue *backoffice.UncertainError
-						require.ErrorAs(t, err, &ue)
-						assert.Empty(t, checksumResolvesTo(t, srv, ue, booked))
-					}
-				})
-			}
+		srv.AwaitBookings()
+		booked := srv.Entries(target, backoffice.PaymentType(op.op))
+		require.LessOrEqual(t, len(booked), 1, "never booked twice")
+		if refusesUnprocessed(f) {
+			assert.Equal(t, backoffice.NotBooked, backoffice.OutcomeOf(err), "%v", err)
+		} else {
+			assert.NoError(t, err, "one fault on one attempt: the payment's state settles it")
 		}
-	}
+		switch backoffice.OutcomeOf(err) {
+		case backoffice.Booked:
+			require.Len(t, booked, 1)
+			assert.Equal(t, id, p.ReferencedID)
+			assert.Equal(t, backoffice.PaymentType(op.op), p.PaymentType)
+		case backoffice.NotBooked:
+			assert.Empty(t, booked, "NotBooked, yet booked: %v", err)
+		case backoffice.Unknown:
+			var ue *backoffice.UncertainError
+			require.ErrorAs(t, err, &ue)
+			assert.Empty(t, checksumResolvesTo(t, srv, ue, booked))
+		}
+	})
 }
 
 // checksumResolvesTo resolves a stored copy of ue on a fresh checksum
@@ -408,51 +402,34 @@ func TestChecksumResolveSettlesUnknowns(t *testing.T) {
 		{Kind: backofficetest.FaultMisrouted},
 		{Kind: backofficetest.FaultMisrouted, Booked: true},
 	}
-	for _, late := range []bool{false, true} {
-		for _, op := range ledgerOps {
-			if !op.checksum {
-				continue
-			}
-			for _, f := range faults {
-				name := fmt.Sprintf("late=%v/%s/%s", late, op.name, faultName(f))
-				t.Run(name, func(t *testing.T) {
-					t.Parallel()
-					var opts []backofficetest.Option
-					if late {
-						opts = append(opts, backofficetest.WithBookingLatency(bookingLatency))
-					}
-					srv := backofficetest.NewServer(opts...)
-					defer srv.Close()
-					target := op.setup(t, srv, nil)
-					id := srv.TrackingID(target)
-					srv.InjectFault(op.op, 1, f)
-					ctx, cancel := context.WithTimeout(context.Background(), matrixPolicy.SettleTime/2)
-					defer cancel()
-					c := newFakeClient(t, srv, true)
+	faultMatrix(t, true, faults, func(t *testing.T, srv *backofficetest.Server, op ledgerOp, f backofficetest.Fault, name string) {
+		target := op.setup(t, srv, nil)
+		id := srv.TrackingID(target)
+		srv.InjectFault(op.op, 1, f)
+		ctx, cancel := context.WithTimeout(context.Background(), matrixPolicy.SettleTime/2)
+		defer cancel()
+		c := newFakeClient(t, srv, true)
 
-					_, err := doWith(ctx, c, op, id)
+		_, err := doWith(ctx, c, op, id)
 
-					sent := len(srv.Requests())
-					srv.AwaitBookings()
-					booked := srv.Entries(target, backoffice.PaymentType(op.op))
-					require.LessOrEqual(t, len(booked), 1)
-					var ue *backoffice.UncertainError
-					if !errors.As(err, &ue) {
-						assert.NoError(t, err, "found by a look-up before the deadline")
-						require.Len(t, booked, 1)
-						return
-					}
-					if op.op == backofficetest.OpRefund {
-						require.NotNil(t, ue.RefundedBefore, "a refund's UncertainError carries what was refunded before")
-					}
-					assert.Empty(t, checksumResolvesTo(t, srv, ue, booked))
-					for _, r := range srv.Requests()[sent:] {
-						assert.NotEqual(t, op.op, r.Op, "Resolve never sends the operation")
-					}
-				})
-			}
+		sent := len(srv.Requests())
+		srv.AwaitBookings()
+		booked := srv.Entries(target, backoffice.PaymentType(op.op))
+		require.LessOrEqual(t, len(booked), 1)
+		var ue *backoffice.UncertainError
+		if !errors.As(err, &ue) {
+			assert.NoError(t, err, "found by a look-up before the deadline")
+			require.Len(t, booked, 1)
+			return
 		}
-	}
+		if op.op == backofficetest.OpRefund {
+			require.NotNil(t, ue.RefundedBefore, "a refund's UncertainError carries what was refunded before")
+		}
+		assert.Empty(t, checksumResolvesTo(t, srv, ue, booked))
+		for _, r := range srv.Requests()[sent:] {
+			assert.NotEqual(t, op.op, r.Op, "Resolve never sends the operation")
+		}
+	})
 }
 
 // doWith runs a checksum ledger op under ctx.
