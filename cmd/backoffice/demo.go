@@ -116,9 +116,20 @@ func runDemo(args []string, stdout, stderr io.Writer) int {
 	if err := j.Process(ctx, false); err != nil {
 		return fail("%v", err)
 	}
-	for try := 0; try < 3 && j.exitCode() == exitUnknown && ctx.Err() == nil; try++ {
-		fmt.Fprintln(stderr, "demo: resolving the rows whose outcome is unknown")
-		if err := j.Process(ctx, true); err != nil {
+	// As an operator would: resolve what is unknown, then send again what
+	// was proven not booked (resume), until nothing is left to settle.
+	for try := 0; try < 3 && ctx.Err() == nil; try++ {
+		if j.exitCode() == exitUnknown {
+			fmt.Fprintln(stderr, "demo: resolving the rows whose outcome is unknown")
+			if err := j.Process(ctx, true); err != nil {
+				return fail("%v", err)
+			}
+		}
+		if !hasState(j.Rows(), stateNotBooked) {
+			break
+		}
+		fmt.Fprintln(stderr, "demo: sending again the rows proven not booked")
+		if err := j.Process(ctx, false); err != nil {
 			return fail("%v", err)
 		}
 	}
@@ -146,6 +157,16 @@ func runDemo(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintln(stdout, "demo: ok")
 	return exitOK
+}
+
+// hasState reports whether any row is in state.
+func hasState(rows []Row, state string) bool {
+	for _, r := range rows {
+		if r.State == state {
+			return true
+		}
+	}
+	return false
 }
 
 // checkLedger compares a job's report with the gateway's ledger: a booked
