@@ -197,188 +197,267 @@ const echoAnswer = `{"result":{"code":"200.300.404","description":"invalid or mi
 
 func TestSecretHygieneEveryOperationAndErrorPath(t *testing.T) {
 	t.Parallel()
-	l := newLeakLab(t)
 	ctx := context.Background()
 	credit := backoffice.CreditRequest{Amount: dec("1"), Currency: "EUR", PaymentBrand: "VISA", Card: leakCard(), MerchantTransactionID: "leak-1"}
 
-	// Every operation of the bearer variant, succeeding.
-	ok := newRecorder(t, jsonAnswer(200, bearerAnswer))
-	bc := l.bearer(ok.URL, backoffice.WithTestMode(backoffice.TestModeInternal))
-	pay := func(label string, p *backoffice.Payment, err error) {
-		require.NoError(t, err, label)
-		l.addPayment(label, p)
+	// Each scenario has its own lab, so that one leak does not hide another.
+	scenario := func(name string, f func(t *testing.T, l *leakLab)) {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			l := newLeakLab(t)
+			f(t, l)
+			l.check()
+		})
 	}
-	p, err := bc.Capture(ctx, "pa1", backoffice.CaptureRequest{Amount: dec("1"), Currency: "EUR", MerchantTransactionID: "leak-1"})
-	pay("bearer capture", p, err)
-	p, err = bc.Refund(ctx, "db1", backoffice.RefundRequest{Amount: dec("1"), Currency: "EUR", MerchantTransactionID: "leak-1"})
-	pay("bearer refund", p, err)
-	p, err = bc.Reverse(ctx, "pa1", backoffice.ReversalRequest{MerchantTransactionID: "leak-1"})
-	pay("bearer full reversal", p, err)
-	p, err = bc.Reverse(ctx, "pa1", backoffice.ReversalRequest{Amount: dec("0.5"), Currency: "EUR", MerchantTransactionID: "leak-1"})
-	pay("bearer partial reversal", p, err)
-	p, err = bc.Rebill(ctx, "db1", backoffice.RebillRequest{Amount: dec("1"), Currency: "EUR", MerchantTransactionID: "leak-1"})
-	pay("bearer rebill", p, err)
-	p, err = bc.Chargeback(ctx, "db1", backoffice.ChargebackRequest{Amount: dec("1"), Currency: "EUR", MerchantTransactionID: "leak-1"})
-	pay("bearer chargeback", p, err)
-	p, err = bc.ReverseChargeback(ctx, "cb1", backoffice.ChargebackReversalRequest{Amount: dec("1"), Currency: "EUR", MerchantTransactionID: "leak-1"})
-	pay("bearer chargeback reversal", p, err)
-	p, err = bc.Credit(ctx, credit)
-	pay("bearer credit to card", p, err)
-	p, err = bc.Credit(ctx, backoffice.CreditRequest{Amount: dec("1"), Currency: "EUR", RegistrationID: "8a82944a4cc25ebf014cc2c782423202", MerchantTransactionID: "leak-1"})
-	pay("bearer credit to registration", p, err)
-	p, err = bc.Inquire(ctx, "p1")
-	pay("bearer inquiry", p, err)
-	ps, err := bc.QueryByMerchantTransactionID(ctx, "leak-1")
-	require.NoError(t, err)
-	for i := range ps {
-		l.addPayment("bearer query", &ps[i])
-	}
-	l.add("bearer query list", ps)
-	_, err = bc.TransactionList(ctx, backoffice.TransactionListRequest{From: time.Now().AddDate(0, 0, -1), To: time.Now()})
-	l.addErr("bearer transaction list (unsupported)", err)
-
-	// Every operation of the checksum variant, succeeding or unsupported.
-	cok := newRecorder(t, jsonAnswer(200, checksumOK))
-	cc := l.checksum(cok.URL)
-	p, err = cc.Capture(ctx, "54289", backoffice.CaptureRequest{Amount: dec("1"), Currency: "EUR", MerchantTransactionID: "leak-1"})
-	pay("checksum capture", p, err)
-	p, err = cc.Refund(ctx, "54289", backoffice.RefundRequest{Amount: dec("1"), Currency: "EUR", MerchantTransactionID: "leak-1"})
-	pay("checksum refund", p, err)
-	p, err = cc.Reverse(ctx, "54289", backoffice.ReversalRequest{MerchantTransactionID: "leak-1"})
-	pay("checksum reversal", p, err)
-	p, err = cc.Inquire(ctx, "54289")
-	pay("checksum inquiry", p, err)
-	ps, err = cc.TransactionList(ctx, backoffice.TransactionListRequest{From: time.Now().AddDate(0, 0, -1), To: time.Now(), Status: "capturesuccess"})
-	require.NoError(t, err)
-	l.add("checksum transaction list", ps)
-	_, err = cc.Rebill(ctx, "54289", backoffice.RebillRequest{Amount: dec("1"), Currency: "EUR", MerchantTransactionID: "leak-1"})
-	l.addErr("checksum rebill (unsupported)", err)
-	_, err = cc.Chargeback(ctx, "54289", backoffice.ChargebackRequest{Amount: dec("1"), Currency: "EUR", MerchantTransactionID: "leak-1"})
-	l.addErr("checksum chargeback (unsupported)", err)
-	_, err = cc.ReverseChargeback(ctx, "54289", backoffice.ChargebackReversalRequest{Amount: dec("1"), Currency: "EUR", MerchantTransactionID: "leak-1"})
-	l.addErr("checksum chargeback reversal (unsupported)", err)
-	_, err = cc.Credit(ctx, credit)
-	l.addErr("checksum credit (unsupported)", err)
-	_, err = cc.QueryByMerchantTransactionID(ctx, "leak-1")
-	l.addErr("checksum query (unsupported)", err)
-
-	// Validation errors, several of them about the secret fields themselves.
-	withCard := func(edit func(*backoffice.Card)) backoffice.CreditRequest {
-		r := credit
-		r.Card = leakCard()
-		edit(r.Card)
-		return r
-	}
-	for name, r := range map[string]backoffice.CreditRequest{
-		"card failing Luhn":     withCard(func(c *backoffice.Card) { c.Number = leakBadPAN }),
-		"bad CVV":               withCard(func(c *backoffice.Card) { c.CVV = leakBadCVV }),
-		"bad month":             withCard(func(c *backoffice.Card) { c.ExpiryMonth = "13" }),
-		"expired":               withCard(func(c *backoffice.Card) { c.ExpiryYear = "2001" }),
-		"empty holder":          withCard(func(c *backoffice.Card) { c.Holder = "" }),
-		"card and registration": {Amount: dec("1"), Currency: "EUR", PaymentBrand: "VISA", Card: leakCard(), RegistrationID: "r1"},
-		"Extra card.number":     {Amount: dec("1"), Currency: "EUR", PaymentBrand: "VISA", Card: leakCard(), Extra: map[string]string{"card.number": leakPAN}},
-		"Extra card.cvv":        {Amount: dec("1"), Currency: "EUR", PaymentBrand: "VISA", Card: leakCard(), Extra: map[string]string{"card.cvv": leakCVV}},
-		"bad amount with card":  {Amount: dec("-1"), Currency: "EUR", PaymentBrand: "VISA", Card: leakCard()},
-	} {
-		_, err := bc.Credit(ctx, r)
-		l.addErr("validation: "+name, err)
-	}
-	_, err = bc.Capture(ctx, "../x", backoffice.CaptureRequest{Amount: dec("1"), Currency: "EUR", Extra: map[string]string{"authentication.checksum": leakKey}})
-	l.addErr("validation: bad id and Extra", err)
-	_, err = cc.Reverse(ctx, "54289", backoffice.ReversalRequest{Amount: dec("1"), Currency: "EUR"})
-	l.addErr("validation: checksum partial reversal", err)
-
-	// NewClient refusals with a secret in the credentials.
-	for name, tc := range map[string]struct {
-		creds backoffice.Credentials
-		opts  []backoffice.Option
-	}{
-		"bearer without entity":       {backoffice.BearerCredentials{AccessToken: leakToken}, nil},
-		"bearer over plain http":      {backoffice.BearerCredentials{AccessToken: leakToken, EntityID: leakEntity}, []backoffice.Option{backoffice.WithBaseURL("http://example.com")}},
-		"bearer malformed URL":        {backoffice.BearerCredentials{AccessToken: leakToken, EntityID: leakEntity}, []backoffice.Option{backoffice.WithBaseURL("://x")}},
-		"checksum without member":     {backoffice.ChecksumCredentials{SecureKey: leakKey}, []backoffice.Option{backoffice.WithBaseURL("https://gw.example.com")}},
-		"checksum without base URL":   {backoffice.ChecksumCredentials{MemberID: leakMember, SecureKey: leakKey}, nil},
-		"checksum over plain http":    {backoffice.ChecksumCredentials{MemberID: leakMember, SecureKey: leakKey}, []backoffice.Option{backoffice.WithBaseURL("http://example.com")}},
-		"checksum pointer credential": {&backoffice.ChecksumCredentials{MemberID: leakMember, SecureKey: leakKey}, []backoffice.Option{backoffice.WithBaseURL("http://example.com")}},
-	} {
-		opts := append([]backoffice.Option{backoffice.WithLogger(l.logger)}, tc.opts...)
-		_, err := backoffice.NewClient(tc.creds, opts...)
-		l.addErr("NewClient: "+name, err)
-	}
-
-	// A gateway that echoes the card number and CVV back.
-	echo := newRecorder(t, jsonAnswer(400, echoAnswer))
-	_, err = l.bearer(echo.URL).Credit(ctx, credit)
-	l.addErr("echoing gateway", err)
-
-	// Authentication refused.
-	auth := newRecorder(t, jsonAnswer(401, `{"result":{"code":"800.900.300","description":"invalid authentication information"}}`))
-	_, err = l.bearer(auth.URL).Credit(ctx, credit)
-	l.addErr("invalid authentication (credit)", err)
-	_, err = l.bearer(auth.URL).Inquire(ctx, "p1")
-	l.addErr("invalid authentication (inquiry)", err)
-
-	// Answers that are not gateway results.
-	page := answer{status: 403, contentType: "text/html", body: "<html><body>Forbidden</body></html>"}
-	_, err = l.bearer(newRecorder(t, page).URL).Credit(ctx, credit)
-	l.addErr("HTML 403 on credit", err)
-	bad := answer{status: 502, contentType: "text/html", body: "<html><body>Bad Gateway</body></html>"}
-	_, err = l.bearer(newRecorder(t, bad).URL, backoffice.WithRetryPolicy(backoffice.RetryPolicy{MaxAttempts: 1})).Inquire(ctx, "p1")
-	l.addErr("HTML 502 on inquiry", err)
-	_, err = l.checksum(newRecorder(t, answer{status: 200, contentType: "text/html", body: "<html>Invalid key</html>"}).URL).Inquire(ctx, "54289")
-	l.addErr("checksum HTML page", err)
-
-	// Uncertain outcomes: the look-ups keep failing.
-	s := newScript(t, func(_ int, w http.ResponseWriter, _ *http.Request) { htmlError(w, 502) },
-		func(_ int, w http.ResponseWriter, _ *http.Request) { htmlError(w, 503) })
-	_, err = l.bearer(s.URL).Credit(ctx, credit)
-	l.addErr("uncertain credit", err)
-	_, err = l.checksum(newRecorder(t, bad).URL).Capture(ctx, "54289", backoffice.CaptureRequest{Amount: dec("1"), Currency: "EUR", MerchantTransactionID: "leak-1"})
-	l.addErr("uncertain checksum capture", err)
-
-	// Reconciled: the look-up finds the gateway's refusal.
-	s = newScript(t, func(_ int, w http.ResponseWriter, _ *http.Request) { htmlError(w, 502) },
-		found(`{"id":"p3","paymentType":"CD","merchantTransactionId":"leak-1","result":{"code":"800.100.151","description":"transaction declined (invalid card)"}}`))
-	_, err = l.bearer(s.URL).Credit(ctx, credit)
-	l.addErr("reconciled refusal", err)
-
-	// The context ends after sending.
-	release := make(chan struct{})
-	hang := newScript(t, func(_ int, _ http.ResponseWriter, r *http.Request) {
-		select {
-		case <-release:
-		case <-r.Context().Done():
+	scenario("Every operation of the bearer variant, succeeding", func(t *testing.T, l *leakLab) {
+		var (
+			err error
+			p   *backoffice.Payment
+			ps  []backoffice.Payment
+		)
+		ok := newRecorder(t, jsonAnswer(200, bearerAnswer))
+		bc := l.bearer(ok.URL, backoffice.WithTestMode(backoffice.TestModeInternal))
+		pay := func(label string, p *backoffice.Payment, err error) {
+			require.NoError(t, err, label)
+			l.addPayment(label, p)
 		}
-	}, nil)
-	tctx, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
-	_, err = l.bearer(hang.URL).Credit(tctx, credit)
-	cancel()
-	close(release)
-	l.addErr("context ended after sending", err)
-
-	// Never sent: nothing listens.
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := ln.Addr().String()
-	require.NoError(t, ln.Close())
-	_, err = l.bearer("http://"+addr).Credit(ctx, credit)
-	l.addErr("never sent", err)
-
-	// Throttled until the attempts run out.
-	throttled := newRecorder(t, jsonAnswer(200, `{"result":{"code":"800.120.100","description":"Rejected by Throttling."}}`))
-	_, err = l.bearer(throttled.URL).Credit(ctx, credit)
-	l.addErr("throttled", err)
-
-	// Checksum variant refusal.
-	declined := newRecorder(t, jsonAnswer(200, `{"paymentId":"54290","transactionStatus":"N","status":"capturefailed","result":{"code":"00035","description":"declined"}}`))
-	_, err = l.checksum(declined.URL).Capture(ctx, "54289", backoffice.CaptureRequest{Amount: dec("1"), Currency: "EUR", MerchantTransactionID: "leak-1"})
-	l.addErr("checksum refusal", err)
-
-	// Refund past its window.
-	_, err = bc.Refund(ctx, "db1", backoffice.RefundRequest{Amount: dec("1"), Currency: "EUR", Country: "BR", PurchasedAt: time.Now().AddDate(-1, 0, 0)})
-	l.addErr("refund window", err)
-
-	l.check()
+		p, err = bc.Capture(ctx, "pa1", backoffice.CaptureRequest{Amount: dec("1"), Currency: "EUR", MerchantTransactionID: "leak-1"})
+		pay("bearer capture", p, err)
+		p, err = bc.Refund(ctx, "db1", backoffice.RefundRequest{Amount: dec("1"), Currency: "EUR", MerchantTransactionID: "leak-1"})
+		pay("bearer refund", p, err)
+		p, err = bc.Reverse(ctx, "pa1", backoffice.ReversalRequest{MerchantTransactionID: "leak-1"})
+		pay("bearer full reversal", p, err)
+		p, err = bc.Reverse(ctx, "pa1", backoffice.ReversalRequest{Amount: dec("0.5"), Currency: "EUR", MerchantTransactionID: "leak-1"})
+		pay("bearer partial reversal", p, err)
+		p, err = bc.Rebill(ctx, "db1", backoffice.RebillRequest{Amount: dec("1"), Currency: "EUR", MerchantTransactionID: "leak-1"})
+		pay("bearer rebill", p, err)
+		p, err = bc.Chargeback(ctx, "db1", backoffice.ChargebackRequest{Amount: dec("1"), Currency: "EUR", MerchantTransactionID: "leak-1"})
+		pay("bearer chargeback", p, err)
+		p, err = bc.ReverseChargeback(ctx, "cb1", backoffice.ChargebackReversalRequest{Amount: dec("1"), Currency: "EUR", MerchantTransactionID: "leak-1"})
+		pay("bearer chargeback reversal", p, err)
+		p, err = bc.Credit(ctx, credit)
+		pay("bearer credit to card", p, err)
+		p, err = bc.Credit(ctx, backoffice.CreditRequest{Amount: dec("1"), Currency: "EUR", RegistrationID: "8a82944a4cc25ebf014cc2c782423202", MerchantTransactionID: "leak-1"})
+		pay("bearer credit to registration", p, err)
+		p, err = bc.Inquire(ctx, "p1")
+		pay("bearer inquiry", p, err)
+		ps, err = bc.QueryByMerchantTransactionID(ctx, "leak-1")
+		require.NoError(t, err)
+		for i := range ps {
+			l.addPayment("bearer query", &ps[i])
+		}
+		l.add("bearer query list", ps)
+		_, err = bc.TransactionList(ctx, backoffice.TransactionListRequest{From: time.Now().AddDate(0, 0, -1), To: time.Now()})
+		l.addErr("bearer transaction list (unsupported)", err)
+		_ = err
+		_ = p
+		_ = ps
+	})
+	scenario("Every operation of the checksum variant, succeeding or unsupported", func(t *testing.T, l *leakLab) {
+		var (
+			err error
+			p   *backoffice.Payment
+			ps  []backoffice.Payment
+		)
+		cok := newRecorder(t, jsonAnswer(200, checksumOK))
+		cc := l.checksum(cok.URL)
+		pay := func(label string, p *backoffice.Payment, err error) {
+			require.NoError(t, err, label)
+			l.addPayment(label, p)
+		}
+		p, err = cc.Capture(ctx, "54289", backoffice.CaptureRequest{Amount: dec("1"), Currency: "EUR", MerchantTransactionID: "leak-1"})
+		pay("checksum capture", p, err)
+		p, err = cc.Refund(ctx, "54289", backoffice.RefundRequest{Amount: dec("1"), Currency: "EUR", MerchantTransactionID: "leak-1"})
+		pay("checksum refund", p, err)
+		p, err = cc.Reverse(ctx, "54289", backoffice.ReversalRequest{MerchantTransactionID: "leak-1"})
+		pay("checksum reversal", p, err)
+		p, err = cc.Inquire(ctx, "54289")
+		pay("checksum inquiry", p, err)
+		ps, err = cc.TransactionList(ctx, backoffice.TransactionListRequest{From: time.Now().AddDate(0, 0, -1), To: time.Now(), Status: "capturesuccess"})
+		require.NoError(t, err)
+		l.add("checksum transaction list", ps)
+		_, err = cc.Rebill(ctx, "54289", backoffice.RebillRequest{Amount: dec("1"), Currency: "EUR", MerchantTransactionID: "leak-1"})
+		l.addErr("checksum rebill (unsupported)", err)
+		_, err = cc.Chargeback(ctx, "54289", backoffice.ChargebackRequest{Amount: dec("1"), Currency: "EUR", MerchantTransactionID: "leak-1"})
+		l.addErr("checksum chargeback (unsupported)", err)
+		_, err = cc.ReverseChargeback(ctx, "54289", backoffice.ChargebackReversalRequest{Amount: dec("1"), Currency: "EUR", MerchantTransactionID: "leak-1"})
+		l.addErr("checksum chargeback reversal (unsupported)", err)
+		_, err = cc.Credit(ctx, credit)
+		l.addErr("checksum credit (unsupported)", err)
+		_, err = cc.QueryByMerchantTransactionID(ctx, "leak-1")
+		l.addErr("checksum query (unsupported)", err)
+		_ = err
+		_ = p
+		_ = ps
+	})
+	scenario("Validation errors, several of them about the secret fields themselves", func(t *testing.T, l *leakLab) {
+		bc := l.bearer(newRecorder(t, jsonAnswer(200, bearerAnswer)).URL, backoffice.WithTestMode(backoffice.TestModeInternal))
+		cc := l.checksum(newRecorder(t, jsonAnswer(200, checksumOK)).URL)
+		var (
+			err error
+		)
+		withCard := func(edit func(*backoffice.Card)) backoffice.CreditRequest {
+			r := credit
+			r.Card = leakCard()
+			edit(r.Card)
+			return r
+		}
+		for name, r := range map[string]backoffice.CreditRequest{
+			"card failing Luhn":     withCard(func(c *backoffice.Card) { c.Number = leakBadPAN }),
+			"bad CVV":               withCard(func(c *backoffice.Card) { c.CVV = leakBadCVV }),
+			"bad month":             withCard(func(c *backoffice.Card) { c.ExpiryMonth = "13" }),
+			"expired":               withCard(func(c *backoffice.Card) { c.ExpiryYear = "2001" }),
+			"empty holder":          withCard(func(c *backoffice.Card) { c.Holder = "" }),
+			"card and registration": {Amount: dec("1"), Currency: "EUR", PaymentBrand: "VISA", Card: leakCard(), RegistrationID: "r1"},
+			"Extra card.number":     {Amount: dec("1"), Currency: "EUR", PaymentBrand: "VISA", Card: leakCard(), Extra: map[string]string{"card.number": leakPAN}},
+			"Extra card.cvv":        {Amount: dec("1"), Currency: "EUR", PaymentBrand: "VISA", Card: leakCard(), Extra: map[string]string{"card.cvv": leakCVV}},
+			"bad amount with card":  {Amount: dec("-1"), Currency: "EUR", PaymentBrand: "VISA", Card: leakCard()},
+		} {
+			_, err := bc.Credit(ctx, r)
+			l.addErr("validation: "+name, err)
+		}
+		_, err = bc.Capture(ctx, "../x", backoffice.CaptureRequest{Amount: dec("1"), Currency: "EUR", Extra: map[string]string{"authentication.checksum": leakKey}})
+		l.addErr("validation: bad id and Extra", err)
+		_, err = cc.Reverse(ctx, "54289", backoffice.ReversalRequest{Amount: dec("1"), Currency: "EUR"})
+		l.addErr("validation: checksum partial reversal", err)
+		_ = err
+	})
+	scenario("NewClient refusals with a secret in the credentials", func(t *testing.T, l *leakLab) {
+		var (
+			err error
+		)
+		for name, tc := range map[string]struct {
+			creds backoffice.Credentials
+			opts  []backoffice.Option
+		}{
+			"bearer without entity":       {backoffice.BearerCredentials{AccessToken: leakToken}, nil},
+			"bearer over plain http":      {backoffice.BearerCredentials{AccessToken: leakToken, EntityID: leakEntity}, []backoffice.Option{backoffice.WithBaseURL("http://example.com")}},
+			"bearer malformed URL":        {backoffice.BearerCredentials{AccessToken: leakToken, EntityID: leakEntity}, []backoffice.Option{backoffice.WithBaseURL("://x")}},
+			"checksum without member":     {backoffice.ChecksumCredentials{SecureKey: leakKey}, []backoffice.Option{backoffice.WithBaseURL("https://gw.example.com")}},
+			"checksum without base URL":   {backoffice.ChecksumCredentials{MemberID: leakMember, SecureKey: leakKey}, nil},
+			"checksum over plain http":    {backoffice.ChecksumCredentials{MemberID: leakMember, SecureKey: leakKey}, []backoffice.Option{backoffice.WithBaseURL("http://example.com")}},
+			"checksum pointer credential": {&backoffice.ChecksumCredentials{MemberID: leakMember, SecureKey: leakKey}, []backoffice.Option{backoffice.WithBaseURL("http://example.com")}},
+		} {
+			opts := append([]backoffice.Option{backoffice.WithLogger(l.logger)}, tc.opts...)
+			_, err := backoffice.NewClient(tc.creds, opts...)
+			l.addErr("NewClient: "+name, err)
+		}
+		_ = err
+	})
+	scenario("A gateway that echoes the card number and CVV back", func(t *testing.T, l *leakLab) {
+		var (
+			err error
+		)
+		echo := newRecorder(t, jsonAnswer(400, echoAnswer))
+		_, err = l.bearer(echo.URL).Credit(ctx, credit)
+		l.addErr("echoing gateway", err)
+		_ = err
+	})
+	scenario("Authentication refused", func(t *testing.T, l *leakLab) {
+		var (
+			err error
+		)
+		auth := newRecorder(t, jsonAnswer(401, `{"result":{"code":"800.900.300","description":"invalid authentication information"}}`))
+		_, err = l.bearer(auth.URL).Credit(ctx, credit)
+		l.addErr("invalid authentication (credit)", err)
+		_, err = l.bearer(auth.URL).Inquire(ctx, "p1")
+		l.addErr("invalid authentication (inquiry)", err)
+		_ = err
+	})
+	scenario("Answers that are not gateway results", func(t *testing.T, l *leakLab) {
+		var (
+			err error
+		)
+		page := answer{status: 403, contentType: "text/html", body: "<html><body>Forbidden</body></html>"}
+		_, err = l.bearer(newRecorder(t, page).URL).Credit(ctx, credit)
+		l.addErr("HTML 403 on credit", err)
+		bad := answer{status: 502, contentType: "text/html", body: "<html><body>Bad Gateway</body></html>"}
+		_, err = l.bearer(newRecorder(t, bad).URL, backoffice.WithRetryPolicy(backoffice.RetryPolicy{MaxAttempts: 1})).Inquire(ctx, "p1")
+		l.addErr("HTML 502 on inquiry", err)
+		_, err = l.checksum(newRecorder(t, answer{status: 200, contentType: "text/html", body: "<html>Invalid key</html>"}).URL).Inquire(ctx, "54289")
+		l.addErr("checksum HTML page", err)
+		_ = err
+	})
+	scenario("Uncertain outcomes: the look-ups keep failing", func(t *testing.T, l *leakLab) {
+		bad := answer{status: 502, contentType: "text/html", body: "<html><body>Bad Gateway</body></html>"}
+		var (
+			err error
+		)
+		s := newScript(t, func(_ int, w http.ResponseWriter, _ *http.Request) { htmlError(w, 502) },
+			func(_ int, w http.ResponseWriter, _ *http.Request) { htmlError(w, 503) })
+		_, err = l.bearer(s.URL).Credit(ctx, credit)
+		l.addErr("uncertain credit", err)
+		_, err = l.checksum(newRecorder(t, bad).URL).Capture(ctx, "54289", backoffice.CaptureRequest{Amount: dec("1"), Currency: "EUR", MerchantTransactionID: "leak-1"})
+		l.addErr("uncertain checksum capture", err)
+		_ = err
+	})
+	scenario("Reconciled: the look-up finds the gateway's refusal", func(t *testing.T, l *leakLab) {
+		var (
+			err error
+		)
+		s := newScript(t, func(_ int, w http.ResponseWriter, _ *http.Request) { htmlError(w, 502) },
+			found(`{"id":"p3","paymentType":"CD","merchantTransactionId":"leak-1","result":{"code":"800.100.151","description":"transaction declined (invalid card)"}}`))
+		_, err = l.bearer(s.URL).Credit(ctx, credit)
+		l.addErr("reconciled refusal", err)
+		_ = err
+	})
+	scenario("The context ends after sending", func(t *testing.T, l *leakLab) {
+		var (
+			err error
+		)
+		release := make(chan struct{})
+		hang := newScript(t, func(_ int, _ http.ResponseWriter, r *http.Request) {
+			select {
+			case <-release:
+			case <-r.Context().Done():
+			}
+		}, nil)
+		tctx, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+		_, err = l.bearer(hang.URL).Credit(tctx, credit)
+		cancel()
+		close(release)
+		l.addErr("context ended after sending", err)
+		_ = err
+	})
+	scenario("Never sent: nothing listens", func(t *testing.T, l *leakLab) {
+		var (
+			err error
+		)
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		require.NoError(t, err)
+		addr := ln.Addr().String()
+		require.NoError(t, ln.Close())
+		_, err = l.bearer("http://"+addr).Credit(ctx, credit)
+		l.addErr("never sent", err)
+		_ = err
+	})
+	scenario("Throttled until the attempts run out", func(t *testing.T, l *leakLab) {
+		var (
+			err error
+		)
+		throttled := newRecorder(t, jsonAnswer(200, `{"result":{"code":"800.120.100","description":"Rejected by Throttling."}}`))
+		_, err = l.bearer(throttled.URL).Credit(ctx, credit)
+		l.addErr("throttled", err)
+		_ = err
+	})
+	scenario("Checksum variant refusal", func(t *testing.T, l *leakLab) {
+		var (
+			err error
+		)
+		declined := newRecorder(t, jsonAnswer(200, `{"paymentId":"54290","transactionStatus":"N","status":"capturefailed","result":{"code":"00035","description":"declined"}}`))
+		_, err = l.checksum(declined.URL).Capture(ctx, "54289", backoffice.CaptureRequest{Amount: dec("1"), Currency: "EUR", MerchantTransactionID: "leak-1"})
+		l.addErr("checksum refusal", err)
+		_ = err
+	})
+	scenario("Refund past its window", func(t *testing.T, l *leakLab) {
+		bc := l.bearer(newRecorder(t, jsonAnswer(200, bearerAnswer)).URL, backoffice.WithTestMode(backoffice.TestModeInternal))
+		var (
+			err error
+		)
+		_, err = bc.Refund(ctx, "db1", backoffice.RefundRequest{Amount: dec("1"), Currency: "EUR", Country: "BR", PurchasedAt: time.Now().AddDate(-1, 0, 0)})
+		l.addErr("refund window", err)
+		_ = err
+	})
 }
 
 // The values themselves: credentials, Card (also inside other values) and
