@@ -1,8 +1,6 @@
 package backoffice_test
 
 import (
-	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -96,7 +94,12 @@ func TestChaosChecksum(t *testing.T) {
 			case outcome == backoffice.NotBooked && len(booked) != 0:
 				problem = fmt.Sprintf("%s on %s: SDK said not booked (%v), ledger booked it", o.typ, o.target, o.err)
 			case outcome == backoffice.Unknown:
-				problem = resolvesChecksum(t, srv, o.err, len(booked) == 1)
+				var ue *backoffice.UncertainError
+				if !errors.As(o.err, &ue) {
+					problem = fmt.Sprintf("unknown outcome without an *UncertainError: %v", o.err)
+					break
+				}
+				problem = resolvesTo(t, srv, true, ue, booked)
 			}
 			if problem != "" {
 				contradictions++
@@ -111,28 +114,4 @@ func TestChaosChecksum(t *testing.T) {
 	require.Equal(t, workers*opsPerWorker, ops)
 	assert.GreaterOrEqual(t, float64(faulted), 0.25*float64(requests))
 	assert.Zero(t, contradictions)
-}
-
-// resolvesChecksum resolves a stored copy of an uncertain checksum call on
-// a fresh client and compares the answer with the ledger.
-func resolvesChecksum(t *testing.T, srv *backofficetest.Server, err error, booked bool) string {
-	t.Helper()
-	var ue *backoffice.UncertainError
-	if !errors.As(err, &ue) {
-		return fmt.Sprintf("unknown outcome without an *UncertainError: %v", err)
-	}
-	stored, jerr := json.Marshal(ue)
-	require.NoError(t, jerr)
-	var restored backoffice.UncertainError
-	require.NoError(t, json.Unmarshal(stored, &restored))
-	ctx, cancel := context.WithTimeout(context.Background(), 20*matrixPolicy.SettleTime)
-	defer cancel()
-	_, rerr := newFakeClient(t, srv, true).Resolve(ctx, &restored)
-	switch got := backoffice.OutcomeOf(rerr); {
-	case got == backoffice.Booked && !booked, got == backoffice.NotBooked && booked:
-		return fmt.Sprintf("%s on %s: Resolve said %s (%v), ledger booked=%v", ue.Operation, ue.PaymentID, got, rerr, booked)
-	case got == backoffice.Unknown:
-		return fmt.Sprintf("%s on %s: Resolve left it unknown: %v", ue.Operation, ue.PaymentID, rerr)
-	}
-	return ""
 }

@@ -426,10 +426,7 @@ func (c *Client) InquireByMerchantTransactionID(ctx context.Context, merchantTra
 	if err != nil {
 		return nil, err
 	}
-	if merchantTransactionID == "" {
-		return nil, invalid("merchantTransactionID", "is required")
-	}
-	if err := validateMerchantTransactionID(merchantTransactionID); err != nil {
+	if err := requireMerchantTransactionID(merchantTransactionID); err != nil {
 		return nil, err
 	}
 	if strings.ContainsAny(merchantTransactionID, "/\\") || merchantTransactionID == "." || merchantTransactionID == ".." {

@@ -43,10 +43,7 @@ func (c *Client) QueryByMerchantTransactionID(ctx context.Context, merchantTrans
 	if err != nil {
 		return nil, err
 	}
-	if merchantTransactionID == "" {
-		return nil, invalid("merchantTransactionID", "is required")
-	}
-	if err := validateMerchantTransactionID(merchantTransactionID); err != nil {
+	if err := requireMerchantTransactionID(merchantTransactionID); err != nil {
 		return nil, err
 	}
 	ps, _, err := c.queryByMTID(ctx, b, merchantTransactionID)

@@ -84,6 +84,15 @@ func validateID(field, id string) error {
 
 const maxMerchantTransactionID = 255
 
+// requireMerchantTransactionID checks the merchantTransactionId a look-up
+// is made by: required, and valid as any other.
+func requireMerchantTransactionID(id string) error {
+	if id == "" {
+		return invalid("merchantTransactionID", "is required")
+	}
+	return validateMerchantTransactionID(id)
+}
+
 func validateMerchantTransactionID(id string) error {
 	if id == "" {
 		return nil // one is generated
