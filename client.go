@@ -86,15 +86,19 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 	if cfg.testMode != "" && isLiveHost(c.base) {
 		return nil, invalid("TestMode", "must not be set with a live gateway host: live requests never carry testMode")
 	}
-	hc, err := httpClient(&cfg)
+	hc, direct, err := httpClient(&cfg)
 	if err != nil {
 		return nil, err
 	}
-	// Only the SDK's own client, unwrapped, is known to leave request
-	// headers alone.
-	shared := cfg.httpClient == nil && cfg.wrap == nil
-	c.tr = transport.New(hc, transport.Policy{SharedHeader: shared, MaxAttempts: retry.MaxAttempts, MinWait: retry.MinWait,
-		MaxWait: retry.MaxWait, LookupInterval: retry.LookupInterval})
+	policy := transport.Policy{MaxAttempts: retry.MaxAttempts, MinWait: retry.MinWait, MaxWait: retry.MaxWait,
+		LookupInterval: retry.LookupInterval}
+	if cfg.httpClient == nil && cfg.wrap == nil {
+		// Only the SDK's own client, unwrapped, is known to leave request
+		// headers alone, and to add nothing to an attempt but its timeout:
+		// first attempts skip it (internal/transport/direct.go).
+		policy.SharedHeader, policy.Direct, policy.AttemptTimeout = true, direct, hc.Timeout
+	}
+	c.tr = transport.New(hc, policy)
 	c.tr.OnRetry = c.logRetry
 	c.postHdr, c.getHdr = c.headers(cfg.userAgent)
 	return c, nil
@@ -182,13 +186,14 @@ func isLoopback(host string) bool {
 }
 
 // httpClient returns the client attempts go through: the caller's, copied,
-// or the SDK's own; never http.DefaultClient or its transport.
-func httpClient(cfg *config) (*http.Client, error) {
-	var hc http.Client
+// or the SDK's own; never http.DefaultClient or its transport. direct is
+// the RoundTripper under it, before the tracking wrapper.
+func httpClient(cfg *config) (hc *http.Client, direct http.RoundTripper, err error) {
+	hc = new(http.Client)
 	if cfg.httpClient != nil {
-		hc = *cfg.httpClient
+		*hc = *cfg.httpClient
 	} else {
-		hc = http.Client{Transport: defaultTransport()}
+		hc.Transport = defaultTransport()
 	}
 	// Redirects are never followed, whoever's client it is: a 307 or 308
 	// would send a refund to another payment or a card to another host, and
@@ -204,14 +209,14 @@ func httpClient(cfg *config) (*http.Client, error) {
 	}
 	if cfg.wrap != nil {
 		if next = cfg.wrap(next); next == nil {
-			return nil, invalid("RoundTripper", "wrap returned nil")
+			return nil, nil, invalid("RoundTripper", "wrap returned nil")
 		}
 	}
 	if cfg.limiter != nil {
 		next = transport.RateLimited(next, cfg.limiter)
 	}
 	hc.Transport = transport.Tracked(next)
-	return &hc, nil
+	return hc, next, nil
 }
 
 // defaultTransport keeps up to 64 connections per gateway host alive, so a

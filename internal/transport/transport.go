@@ -52,12 +52,20 @@ type Policy struct {
 	// header (no cookie jar, no caller's RoundTripper), so attempts may send
 	// the shared, read-only header as it is instead of a copy each.
 	SharedHeader bool
+	// Direct, when set, is the RoundTripper under the http.Client that
+	// the SDK owns entirely (its own transport, no jar, redirects refused,
+	// no caller's middleware): the first attempt of each Do is sent
+	// through it straight, bounded by AttemptTimeout (see direct.go).
+	// Direct requires SharedHeader.
+	Direct         http.RoundTripper
+	AttemptTimeout time.Duration
 }
 
 // Transport is safe for concurrent use.
 type Transport struct {
 	rc     *retryablehttp.Client
 	policy Policy
+	watch  watchdog // bounds the attempts of the direct path
 	// OnRetry, when set, is told of every retry decision (for logging).
 	OnRetry func(ctx context.Context, r *Request, attempt int, status int, err error)
 }
@@ -65,6 +73,10 @@ type Transport struct {
 // New wraps hc, which is used as given and never modified.
 func New(hc *http.Client, p Policy) *Transport {
 	t := &Transport{policy: p}
+	t.watch.timeout = p.AttemptTimeout
+	if p.Direct != nil && (!p.SharedHeader || p.AttemptTimeout <= 0) {
+		panic("transport: Policy.Direct needs SharedHeader and an AttemptTimeout")
+	}
 	t.rc = &retryablehttp.Client{
 		HTTPClient:   hc,
 		Logger:       nil, // never the library's default stderr logger
@@ -128,6 +140,7 @@ type Exchange struct {
 	trace          httptrace.ClientTrace // marks sent; see markSent
 	bodies         int                   // readers handed out by the current Do
 	first          bytes.Reader          // the first two of them; see body
+	watch          watchEntry            // the direct path's place in the watchdog
 }
 
 type exchangeKey struct{}
@@ -157,14 +170,31 @@ func (t *Transport) Do(ctx context.Context, r *Request, ex *Exchange) {
 	}
 	ex.req = r
 	ex.reset()
+	if ex.trace.WroteHeaders == nil {
+		ex.trace.WroteHeaders = ex.markSent
+		ex.trace.GetConn = ex.markLive
+	}
+	if t.policy.Direct != nil {
+		retry, resp := t.direct(ctx, r, ex)
+		if !retry {
+			return
+		}
+		// The wait go-retryablehttp would make before its next attempt.
+		if !sleep(ctx, t.wait(ex, 0, resp)) {
+			ex.Err, ex.Sent = ctx.Err(), false
+			return
+		}
+		ex.bodies = 0
+	}
+	t.retried(ctx, r, ex)
+}
+
+// retried sends r's attempts through go-retryablehttp and the http.Client.
+func (t *Transport) retried(ctx context.Context, r *Request, ex *Exchange) {
 	var body any
 	if r.Body != nil {
 		ex.bodies = 0
 		body = retryablehttp.ReaderFunc(ex.body)
-	}
-	if ex.trace.WroteHeaders == nil {
-		ex.trace.WroteHeaders = ex.markSent
-		ex.trace.GetConn = ex.markLive
 	}
 	ctx = httptrace.WithClientTrace(context.WithValue(ctx, exchangeKey{}, ex), &ex.trace)
 	req, err := retryablehttp.NewRequestWithContext(ctx, r.Method, r.URL, body)
@@ -302,7 +332,13 @@ func definitiveStatus(s int) bool {
 }
 
 func (t *Transport) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	ex := ctx.Value(exchangeKey{}).(*Exchange)
+	return t.decide(ctx, ctx.Value(exchangeKey{}).(*Exchange), resp, err), nil
+}
+
+// decide records an attempt's outcome in ex, reading and decoding its
+// answer, and reports whether the request is to be sent again: only what
+// provably was not booked, while the policy and ctx allow.
+func (t *Transport) decide(ctx context.Context, ex *Exchange, resp *http.Response, err error) bool {
 	ex.Attempts++
 	// Everything but the counters describes this attempt only: a stale
 	// answer of the previous one (a throttling, say) must never decide
@@ -338,9 +374,9 @@ func (t *Transport) checkRetry(ctx context.Context, resp *http.Response, err err
 		ex.headersWritten.Store(false)
 		ex.live.Store(false)
 		ex.handed.Store(false)
-		return true, nil
+		return true
 	}
-	return false, nil
+	return false
 }
 
 // isRefusedUnbooked reports the codes that refuse a request before
@@ -465,14 +501,26 @@ func describeDecodeError(err error) string {
 
 // backoff waits as the gateway asks (Retry-After) when it says, else
 // exponentially with full jitter; never longer than MaxWait.
-func (t *Transport) backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
+func (t *Transport) backoff(_, _ time.Duration, attempt int, resp *http.Response) time.Duration {
+	var ex *Exchange
 	if resp != nil && resp.Request != nil {
-		if ex, ok := resp.Request.Context().Value(exchangeKey{}).(*Exchange); ok && ex.req.Lookup && ex.throttled() {
-			// Per-id throttling: waiting less only provokes it again.
-			d, _ := retryAfter(resp.Header.Get("Retry-After"))
-			return max(d, t.policy.LookupInterval)
-		}
+		ex, _ = resp.Request.Context().Value(exchangeKey{}).(*Exchange)
 	}
+	if t.policy.Direct != nil {
+		attempt++ // go-retryablehttp's first attempt was the second one
+	}
+	return t.wait(ex, attempt, resp)
+}
+
+// wait is the pause before the attempt after ex's last one, whose answer
+// (nil if none) was resp; attempt counts the retries made before.
+func (t *Transport) wait(ex *Exchange, attempt int, resp *http.Response) time.Duration {
+	if ex != nil && resp != nil && ex.req.Lookup && ex.throttled() {
+		// Per-id throttling: waiting less only provokes it again.
+		d, _ := retryAfter(resp.Header.Get("Retry-After"))
+		return max(d, t.policy.LookupInterval)
+	}
+	minWait, maxWait := t.policy.MinWait, t.policy.MaxWait
 	if resp != nil {
 		if d, ok := retryAfter(resp.Header.Get("Retry-After")); ok {
 			return min(max(d, minWait), maxWait)

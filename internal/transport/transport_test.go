@@ -75,21 +75,32 @@ func (a answerer) RoundTrip(r *http.Request) (*http.Response, error) {
 
 // BenchmarkDo sends a capture-sized form through Do to a RoundTripper that
 // answers at once: the wrapping, retry bookkeeping, body read and decode of
-// one attempt, without the HTTP exchange.
+// one attempt, without the HTTP exchange. path=client goes through
+// go-retryablehttp and http.Client (a caller's client); path=direct is the
+// SDK's own client's first attempt.
 func BenchmarkDo(b *testing.B) {
-	tr := New(&http.Client{Transport: answerer{[]byte(`{"id":"8a8294496242ba5301625069d1b27e3d","paymentType":"CP","amount":"1.00","currency":"BRL",` +
-		`"result":{"code":"000.100.112","description":"Request successfully processed"},"timestamp":"2018-03-23 01:12:17+0000"}`)}},
-		Policy{MaxAttempts: 3, MinWait: time.Millisecond, MaxWait: time.Millisecond})
+	rt := answerer{[]byte(capture)}
 	req := &Request{Method: http.MethodPost, URL: "http://127.0.0.1/v1/payments/8a8294496242ba5301625069d1b27e3d",
 		Header: http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}, Money: true,
 		Body: []byte("entityId=8a8294174e918ca6014e9c6f5ae12a9c&amount=1.00&currency=BRL&paymentType=CP&merchantTransactionId=bo1a2b3c4d5e6f-1")}
-	ctx := context.Background()
-	b.ReportAllocs()
-	for i := 0; i < b.N; i++ {
-		var ex Exchange
-		tr.Do(ctx, req, &ex)
-		if ex.Answer == nil || !ex.Sent {
-			b.Fatalf("no answer: %v %s", ex.Err, ex.BadBody)
-		}
+	for _, path := range []struct {
+		name string
+		tr   *Transport
+	}{
+		{"client", New(&http.Client{Transport: Tracked(rt), Timeout: time.Minute},
+			Policy{MaxAttempts: 3, MinWait: time.Millisecond, MaxWait: time.Millisecond})},
+		{"direct", directTransport(rt, time.Minute)},
+	} {
+		b.Run("path="+path.name, func(b *testing.B) {
+			ctx := context.Background()
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				var ex Exchange
+				path.tr.Do(ctx, req, &ex)
+				if ex.Answer == nil || !ex.Sent {
+					b.Fatalf("no answer: %v %s", ex.Err, ex.BadBody)
+				}
+			}
+		})
 	}
 }

@@ -1,0 +1,260 @@
+package transport
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// The direct path: first attempts straight to the SDK's own transport,
+// bounded by the watchdog instead of http.Client.Timeout.
+
+const capture = `{"id":"8a8294496242ba5301625069d1b27e3d","paymentType":"CP","amount":"1.00","currency":"BRL",` +
+	`"result":{"code":"000.100.112","description":"Request successfully processed"}}`
+
+// directTransport is a Transport as the SDK builds it for its own client:
+// rt under a tracked http.Client, and the same rt as Direct.
+func directTransport(rt http.RoundTripper, timeout time.Duration) *Transport {
+	hc := &http.Client{Transport: Tracked(rt), Timeout: timeout,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	return New(hc, Policy{MaxAttempts: 3, MinWait: time.Millisecond, MaxWait: 5 * time.Millisecond,
+		SharedHeader: true, Direct: rt, AttemptTimeout: timeout})
+}
+
+func moneyRequest(url string) *Request {
+	return &Request{Method: http.MethodPost, URL: url + "/v1/payments/8a8294496242ba5301625069d1b27e3d", Money: true,
+		Header: http.Header{"Content-Type": {"application/x-www-form-urlencoded"}},
+		Body:   []byte("entityId=8a8294174e918ca6014e9c6f5ae12a9c&amount=1.00&currency=BRL&paymentType=CP")}
+}
+
+// hangingServer answers "fast" requests at once; for the others it writes
+// what stall says, then holds the connection until the test ends.
+func hangingServer(t *testing.T, stall func(w http.ResponseWriter)) *httptest.Server {
+	t.Helper()
+	done := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		if r.URL.Query().Get("fast") != "" {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = io.WriteString(w, capture)
+			return
+		}
+		stall(w)
+		select {
+		case <-done:
+		case <-r.Context().Done():
+		}
+	}))
+	t.Cleanup(func() { close(done); srv.Close() })
+	return srv
+}
+
+func TestDirectAttemptTimeout(t *testing.T) {
+	t.Parallel()
+	const timeout = 150 * time.Millisecond
+	for name, stall := range map[string]func(http.ResponseWriter){
+		"no answer": func(http.ResponseWriter) {},
+		"answer cut off": func(w http.ResponseWriter) {
+			w.Header().Set("Content-Type", "application/json")
+			w.Header().Set("Content-Length", "500")
+			_, _ = io.WriteString(w, `{"result":`)
+			w.(http.Flusher).Flush()
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			srv := hangingServer(t, stall)
+			tr := directTransport(srv.Client().Transport, timeout)
+			var ex Exchange
+			start := time.Now()
+			tr.Do(context.Background(), moneyRequest(srv.URL), &ex)
+			took := time.Since(start)
+
+			assert.GreaterOrEqual(t, took, timeout, "ended before the attempt timeout")
+			assert.Less(t, took, timeout+time.Second, "ended over a second after the attempt timeout")
+			assert.True(t, ex.Sent, "the request was written: it may have been booked")
+			assert.Equal(t, 1, ex.Attempts, "a money request that may have been booked is never sent again here")
+			assert.Nil(t, ex.Answer)
+			if name == "no answer" {
+				var te *AttemptTimeoutError
+				require.ErrorAs(t, ex.Err, &te)
+				assert.Equal(t, timeout, te.After)
+				var ne net.Error
+				require.ErrorAs(t, ex.Err, &ne)
+				assert.True(t, ne.Timeout())
+				assert.Contains(t, ex.Err.Error(), `Post "`+srv.URL, "named as http.Client names a failed request")
+			} else {
+				require.NoError(t, ex.Err)
+				assert.Equal(t, http.StatusOK, ex.Status)
+				assert.Contains(t, ex.BadBody, "body cut off")
+				assert.Contains(t, ex.BadBody, "attempt timeout")
+			}
+			assertIdle(t, &tr.watch)
+		})
+	}
+}
+
+// assertIdle checks that the watchdog holds no attempt and, once its
+// timer has fired with nothing left, is no longer armed.
+func assertIdle(t *testing.T, w *watchdog) {
+	t.Helper()
+	assert.Eventually(t, func() bool {
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		return w.head == nil && w.tail == nil && !w.armed
+	}, 5*time.Second, 5*time.Millisecond, "watchdog still holds attempts or is armed")
+}
+
+func TestDirectWatchdogNeverEndsAnAttemptEarly(t *testing.T) {
+	t.Parallel()
+	const timeout = 200 * time.Millisecond
+	srv := hangingServer(t, func(http.ResponseWriter) {})
+	tr := directTransport(srv.Client().Transport, timeout)
+	var wg sync.WaitGroup
+	var early, late, failedFast atomic.Int64
+	for i := range 40 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			// Starts spread over more than one timeout, so the list turns
+			// over while the timer is armed.
+			time.Sleep(time.Duration(i) * 8 * time.Millisecond)
+			r := moneyRequest(srv.URL)
+			if i%2 == 0 {
+				r.URL += "?fast=1"
+			}
+			var ex Exchange
+			start := time.Now()
+			tr.Do(context.Background(), r, &ex)
+			took := time.Since(start)
+			switch {
+			case i%2 == 0 && (ex.Answer == nil || ex.Err != nil):
+				failedFast.Add(1)
+			case i%2 == 1 && took < timeout:
+				early.Add(1)
+			case i%2 == 1 && took > timeout+time.Second:
+				late.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	assert.Zero(t, failedFast.Load(), "answered attempts failed")
+	assert.Zero(t, early.Load(), "attempts ended before their timeout")
+	assert.Zero(t, late.Load(), "attempts ended over a second after their timeout")
+	assertIdle(t, &tr.watch)
+}
+
+// TestDirectCallersEarlierDeadline: a caller's deadline before the attempt
+// timeout bounds the attempt by itself, without the watchdog, and the
+// error is the caller's.
+func TestDirectCallersEarlierDeadline(t *testing.T) {
+	t.Parallel()
+	srv := hangingServer(t, func(http.ResponseWriter) {})
+	tr := directTransport(srv.Client().Transport, time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	var ex Exchange
+	tr.Do(ctx, moneyRequest(srv.URL), &ex)
+	assert.ErrorIs(t, ex.Err, context.DeadlineExceeded)
+	assert.True(t, ex.Sent)
+	tr.watch.mu.Lock()
+	defer tr.watch.mu.Unlock()
+	assert.Nil(t, tr.watch.timer, "the watchdog was used")
+}
+
+// flaky fails its first n round trips before writing anything, as a dial
+// that was refused does, then answers.
+type flaky struct {
+	n     atomic.Int64
+	calls atomic.Int64
+}
+
+func (f *flaky) RoundTrip(r *http.Request) (*http.Response, error) {
+	if f.calls.Add(1) <= f.n.Load() {
+		if r.Body != nil {
+			r.Body.Close()
+		}
+		return nil, &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}
+	}
+	return answerer{[]byte(capture)}.RoundTrip(r)
+}
+
+// TestDirectUnsentAttemptRetried: a first attempt that provably never
+// left goes on through go-retryablehttp, with the attempts counted across
+// both paths and the same body bytes each time.
+func TestDirectUnsentAttemptRetried(t *testing.T) {
+	t.Parallel()
+	for failures, want := range map[int64]struct {
+		attempts int
+		answered bool
+	}{0: {1, true}, 1: {2, true}, 2: {3, true}, 3: {3, false}} {
+		rt := &flaky{}
+		rt.n.Store(failures)
+		tr := directTransport(rt, time.Minute)
+		var ex Exchange
+		tr.Do(context.Background(), moneyRequest("http://127.0.0.1:1"), &ex)
+		assert.Equal(t, want.attempts, ex.Attempts, "after %d failures", failures)
+		assert.Equal(t, want.answered, ex.Answer != nil, "after %d failures", failures)
+		assert.Equal(t, int64(want.attempts), rt.calls.Load(), "round trips after %d failures", failures)
+		if !want.answered {
+			assert.False(t, ex.Sent, "a refused dial never sent anything")
+			assert.True(t, Unsent(ex.Err), "%v", ex.Err)
+		}
+	}
+}
+
+// TestDirectContextEndedBeforeSending: nothing reaches the transport.
+func TestDirectContextEndedBeforeSending(t *testing.T) {
+	t.Parallel()
+	rt := &flaky{}
+	tr := directTransport(rt, time.Minute)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var ex Exchange
+	tr.Do(ctx, moneyRequest("http://127.0.0.1:1"), &ex)
+	assert.Zero(t, rt.calls.Load())
+	assert.False(t, ex.Sent)
+	assert.ErrorIs(t, ex.Err, context.Canceled)
+}
+
+// TestDirectLeavesNoGoroutine: the watchdog is a timer, not a goroutine;
+// nothing of a burst of attempts, timed out or answered, keeps running.
+func TestDirectLeavesNoGoroutine(t *testing.T) {
+	srv := hangingServer(t, func(http.ResponseWriter) {})
+	client := srv.Client()
+	tr := directTransport(client.Transport, 100*time.Millisecond)
+	before := runtime.NumGoroutine()
+	var wg sync.WaitGroup
+	for i := range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := moneyRequest(srv.URL)
+			if i%2 == 0 {
+				r.URL += "?fast=1"
+			}
+			var ex Exchange
+			tr.Do(context.Background(), r, &ex)
+		}()
+	}
+	wg.Wait()
+	client.CloseIdleConnections()
+	assertIdle(t, &tr.watch)
+	// Polled here, not with assert.Eventually, whose own goroutines count.
+	now := runtime.NumGoroutine()
+	for deadline := time.Now().Add(5 * time.Second); now > before && time.Now().Before(deadline); now = runtime.NumGoroutine() {
+		time.Sleep(10 * time.Millisecond)
+	}
+	assert.LessOrEqual(t, now, before, "goroutines still running")
+}
