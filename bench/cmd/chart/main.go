@@ -75,10 +75,12 @@ func main() {
 	fmt.Fprintf(os.Stderr, "wrote %s\n", *out)
 }
 
-// style is how each implementation is drawn: the SDK in blue, raw in grey.
+// style is how each implementation is drawn: the SDK in blue, the
+// hand-written clients in greys.
 var style = map[string]color.Color{
-	"raw": color.RGBA{R: 110, G: 110, B: 110, A: 255},
-	"sdk": color.RGBA{R: 31, G: 119, B: 180, A: 255},
+	"careful": color.RGBA{R: 90, G: 90, B: 90, A: 255},
+	"minimal": color.RGBA{R: 170, G: 170, B: 170, A: 255},
+	"sdk":     color.RGBA{R: 31, G: 119, B: 180, A: 255},
 }
 
 func drawChart(series map[string][]point, out string) error {

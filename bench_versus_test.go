@@ -1,0 +1,112 @@
+package backoffice_test
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// BenchmarkVersus measures the careful client, the minimal client and the
+// SDK (its own transport) interleaved in one process: the b.N calls of
+// each are made in rounds of blocks, every round running one block of each
+// client in turn (the order rotating from round to round), so that a change
+// in the machine's load falls on all three alike. It reports, per client,
+// wall time, CPU time (user+sys of the whole process) and allocations per
+// call, and the SDK's time as a fraction of each hand-written client's:
+//
+//	sdk/careful, sdk/minimal       wall time ratios (the targets)
+//	sdk-cpu/careful-cpu            CPU time ratio
+//	sdk-allocs/careful-allocs      allocation ratio
+//
+// Allocations and CPU are the whole process's, the in-process server's
+// included, as in BenchmarkCapture. The ns/op the testing package prints
+// is the time of one call of each client together; read the metrics.
+func BenchmarkVersus(b *testing.B) {
+	srv := captureServer(b)
+	all := impls(b, srv.Server)[:3] // careful, minimal, sdk
+	for _, n := range benchConcurrency {
+		b.Run(fmt.Sprintf("conc=%d", n), func(b *testing.B) {
+			fs := make([]captureFunc, len(all))
+			for i, impl := range all {
+				fs[i] = impl.new()
+				warm(b, n, fs[i])
+			}
+			stats := versus(b, n, fs)
+			for i, impl := range all {
+				st := stats[i]
+				b.ReportMetric(st.ns(), impl.name+"-ns/op")
+				b.ReportMetric(st.cpu(), impl.name+"-cpu-ns/op")
+				b.ReportMetric(st.allocs(), impl.name+"-allocs/op")
+			}
+			careful, minimal, sdk := stats[0], stats[1], stats[2]
+			b.ReportMetric(sdk.ns()/careful.ns(), "sdk/careful")
+			b.ReportMetric(sdk.ns()/minimal.ns(), "sdk/minimal")
+			b.ReportMetric(sdk.cpu()/careful.cpu(), "sdk-cpu/careful-cpu")
+			b.ReportMetric(sdk.allocs()/careful.allocs(), "sdk-allocs/careful-allocs")
+			for _, f := range fs {
+				f.close()
+			}
+		})
+	}
+}
+
+// versusRounds is the number of rounds b.N calls per client are split into.
+const versusRounds = 16
+
+type clientStats struct {
+	calls, wall, cpuNs int64
+	mallocs          uint64
+}
+
+func (s clientStats) ns() float64     { return float64(s.wall) / float64(s.calls) }
+func (s clientStats) cpu() float64    { return float64(s.cpuNs) / float64(s.calls) }
+func (s clientStats) allocs() float64 { return float64(s.mallocs) / float64(s.calls) }
+
+// versus makes b.N calls of each of fs from n goroutines, interleaved in
+// rounds, and returns what each cost.
+func versus(b *testing.B, n int, fs []captureFunc) []clientStats {
+	stats := make([]clientStats, len(fs))
+	per := max(1, b.N/versusRounds)
+	var ms runtime.MemStats
+	b.ResetTimer()
+	for round := 0; round < versusRounds; round++ {
+		for k := range fs {
+			i := (round + k) % len(fs)
+			runtime.ReadMemStats(&ms)
+			mallocs := ms.Mallocs
+			cpu, _ := processCPU()
+			start := time.Now()
+			block(b, n, per, fs[i])
+			stats[i].wall += int64(time.Since(start))
+			end, _ := processCPU()
+			runtime.ReadMemStats(&ms)
+			stats[i].cpuNs += end - cpu
+			stats[i].mallocs += ms.Mallocs - mallocs
+			stats[i].calls += int64(per)
+		}
+	}
+	return stats
+}
+
+// block makes calls captures through f from n goroutines.
+func block(b *testing.B, n, calls int, f captureFunc) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for next.Add(1) <= int64(calls) {
+				if err := f.do(context.Background()); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
