@@ -857,6 +857,29 @@ func BenchmarkClassify(b *testing.B) {
 	sink = n
 }
 
+// BenchmarkCategory is one classification per op (BenchmarkClassify makes
+// three): the figure issue 12 bounds at 10 ns.
+func BenchmarkCategory(b *testing.B) {
+	b.ReportAllocs()
+	n := 0
+	for i := 0; i < b.N; i++ {
+		n += int(benchmarkCodes[i%len(benchmarkCodes)].Category())
+	}
+	sink = n
+}
+
+// BenchmarkIsSuccessful is the classification every answer goes through.
+func BenchmarkIsSuccessful(b *testing.B) {
+	b.ReportAllocs()
+	n := 0
+	for i := 0; i < b.N; i++ {
+		if benchmarkCodes[i%len(benchmarkCodes)].IsSuccessful() {
+			n++
+		}
+	}
+	sink = n
+}
+
 func BenchmarkDescription(b *testing.B) {
 	b.ReportAllocs()
 	n := 0

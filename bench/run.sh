@@ -9,7 +9,7 @@
 # in the first CHART_ROUNDS (default 3) rounds, at -benchtime 0.5s.
 #
 # Output: results/*.txt (raw go test output), results/*.benchstat, and
-# concurrency.png. Run from anywhere; it takes about 8 minutes on 2 cores.
+# concurrency.png. Run from anywhere; it takes about 10 minutes on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -20,6 +20,7 @@ CHART_ROUNDS=${CHART_ROUNDS:-3}
 mkdir -p bin results
 (cd .. && go test -c -o bench/bin/backoffice.test . &&
 	go test -c -o bench/bin/form.test ./internal/form &&
+	go test -c -o bench/bin/wire.test ./internal/wire &&
 	go test -c -o bench/bin/transport.test ./internal/transport)
 {
 	go version
@@ -35,11 +36,13 @@ bench() {
 	(cd "$dir" && "$OLDPWD/bin/$bin" -test.run '^$' -test.benchmem -test.count 1 "$@") >> "results/$out.txt"
 }
 
-rm -f results/{capture,micro,refunds,concurrency}.txt
+rm -f results/{versus,capture,micro,refunds,concurrency}.txt
 for i in $(seq "$ROUNDS"); do
 	echo "round $i of $ROUNDS (${SECONDS}s)" >&2
+	bench .. backoffice.test versus -test.bench '^BenchmarkVersus$'
 	bench .. backoffice.test capture -test.bench '^(BenchmarkCapture|BenchmarkCaptureH2)$'
 	bench .. backoffice.test micro -test.bench '^(BenchmarkClassify|BenchmarkChecksum|BenchmarkDecodePayment)$'
+	bench ../internal/wire wire.test micro -test.bench '^BenchmarkDecode'
 	bench ../internal/form form.test micro -test.bench '^BenchmarkEncode$'
 	bench ../internal/transport transport.test micro -test.bench '^(BenchmarkDo|BenchmarkContentTypeProblem)$'
 	bench .. backoffice.test refunds -test.bench '^BenchmarkRefunds10k$' -test.benchtime 1x
@@ -48,6 +51,7 @@ for i in $(seq "$ROUNDS"); do
 	fi
 done
 
+go run "$BENCHSTAT" results/versus.txt | tee results/versus.benchstat
 go run "$BENCHSTAT" -col /impl results/capture.txt | tee results/capture.benchstat
 go run "$BENCHSTAT" results/micro.txt | tee results/micro.benchstat
 go run "$BENCHSTAT" results/refunds.txt | tee results/refunds.benchstat
