@@ -59,7 +59,7 @@ const versusRounds = 16
 
 type clientStats struct {
 	calls, wall, cpuNs int64
-	mallocs          uint64
+	mallocs            uint64
 }
 
 func (s clientStats) ns() float64     { return float64(s.wall) / float64(s.calls) }
