@@ -51,8 +51,10 @@ func (w bearerWire) describe(base string) string {
 	return fmt.Sprintf("backoffice.Client{variant: bearer, baseURL: %s, entityID: %s}", base, w.creds.EntityID)
 }
 
-// authorize adds the access token as a bearer Authorization header.
-func (w bearerWire) authorize(h http.Header) {
+// headers adds the access token as a bearer Authorization header. The
+// gateway answers JSON whatever Accept says (GATEWAY.md), so none is sent:
+// every header is work for both ends on every call.
+func (w bearerWire) headers(h http.Header) {
 	h["Authorization"] = []string{"Bearer " + w.creds.AccessToken}
 }
 

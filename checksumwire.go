@@ -102,9 +102,10 @@ func (w checksumWire) describe(base string) string {
 	return fmt.Sprintf("backoffice.Client{variant: checksum, baseURL: %s, memberID: %s}", base, w.creds.MemberID)
 }
 
-// authorize: the checksum platform authenticates in the form (and, with
-// a token, by the AuthToken header Client.send adds per call).
-func (checksumWire) authorize(http.Header) {}
+// headers: the checksum platform authenticates in the form (and, with a
+// token, by the AuthToken header Client.send adds per call); it answers
+// JSON only when asked by Accept (CHECKSUM-PLATFORM.md §1).
+func (checksumWire) headers(h http.Header) { h["Accept"] = []string{"application/json"} }
 
 // secrets: the secure key (the AuthToken is masked by Client.redactor).
 func (w checksumWire) secrets() []string { return []string{w.creds.SecureKey} }

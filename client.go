@@ -243,8 +243,8 @@ func (c *Client) headers(extraUA string) (post, get http.Header) {
 	if extraUA != "" {
 		ua += " " + extraUA
 	}
-	get = http.Header{"User-Agent": {ua}, "Accept": {"application/json"}}
-	c.wire.authorize(get)
+	get = http.Header{"User-Agent": {ua}}
+	c.wire.headers(get)
 	post = get.Clone()
 	post["Content-Type"] = []string{"application/x-www-form-urlencoded"}
 	return post, get

@@ -17,9 +17,10 @@ type wireShape interface {
 	// describe is the Client's String: the variant, base and the
 	// account's public id, never a secret.
 	describe(base string) string
-	// authorize adds the headers that authenticate every request, if the
-	// variant authenticates by header.
-	authorize(h http.Header)
+	// headers adds what the variant needs on every request: the
+	// authenticating header, if it authenticates by header, and Accept
+	// where the platform chooses its answer's format by it.
+	headers(h http.Header)
 	// secrets are the credentials masked wherever an answer echoes them.
 	secrets() []string
 	// validateID checks a payment id as the variant's gateway writes them.
