@@ -91,7 +91,7 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 		return nil, err
 	}
 	policy := transport.Policy{MaxAttempts: retry.MaxAttempts, MinWait: retry.MinWait, MaxWait: retry.MaxWait,
-		LookupInterval: retry.LookupInterval}
+		LookupInterval: retry.LookupInterval, Codes: transportCodes}
 	if cfg.httpClient == nil && cfg.wrap == nil {
 		// Only the SDK's own client, unwrapped, is known to leave request
 		// headers alone, and to add nothing to an attempt but its timeout:

@@ -1,5 +1,7 @@
 package backoffice
 
+import "github.com/c81406b6/backoffice/internal/transport"
+
 // Result codes the SDK's behaviour turns on, for callers who branch on them
 // too.
 const (
@@ -21,3 +23,8 @@ const (
 	// an earlier attempt may have been booked.
 	CodeDuplicate ResultCode = "800.110.100"
 )
+
+// transportCodes are the codes above that internal/transport's retry
+// decision turns on.
+var transportCodes = transport.Codes{Throttled: string(CodeThrottled), SessionBusy: string(CodeSessionBusy),
+	Uncertain: string(CodeUncertain)}

@@ -157,7 +157,7 @@ func (s *pager) wait(ctx context.Context) error {
 
 func (s *pager) throttled() bool {
 	return s.ex.Status == http.StatusTooManyRequests ||
-		s.ex.Answer != nil && string(s.ex.Answer.Result.Code) == transport.CodeThrottled
+		s.ex.Answer != nil && ResultCode(s.ex.Answer.Result.Code) == CodeThrottled
 }
 
 func (s *pager) notFound() bool {

@@ -23,13 +23,16 @@ import (
 const capture = `{"id":"8a8294496242ba5301625069d1b27e3d","paymentType":"CP","amount":"1.00","currency":"BRL",` +
 	`"result":{"code":"000.100.112","description":"Request successfully processed"}}`
 
+// testCodes are the bearer gateway's codes, as the SDK gives them.
+var testCodes = Codes{Throttled: "800.120.100", SessionBusy: "800.700.100", Uncertain: "900.100.300"}
+
 // directTransport is a Transport as the SDK builds it for its own client:
 // rt under a tracked http.Client, and the same rt as Direct.
 func directTransport(rt http.RoundTripper, timeout time.Duration) *Transport {
 	hc := &http.Client{Transport: Tracked(rt), Timeout: timeout,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	return New(hc, Policy{MaxAttempts: 3, MinWait: time.Millisecond, MaxWait: 5 * time.Millisecond,
-		SharedHeader: true, Direct: rt, AttemptTimeout: timeout})
+		SharedHeader: true, Direct: rt, AttemptTimeout: timeout, Codes: testCodes})
 }
 
 func moneyRequest(url string) *Request {

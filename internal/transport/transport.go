@@ -33,12 +33,13 @@ import (
 // MaxBody is the largest answer read; a longer one is cut off with an error.
 const MaxBody = 1 << 20
 
-// Result codes that mean "refused before booking, try again later".
-const (
-	CodeThrottled   = "800.120.100"
-	CodeSessionBusy = "800.700.100"
-	CodeUncertain   = "900.100.300"
-)
+// Codes are the gateway's result codes the retry decision turns on. They
+// are given by the SDK (codes.go is their one source), never spelled here.
+type Codes struct {
+	Throttled   string // refused for the rate: retried
+	SessionBusy string // the same session is in process: retried, except on a resend
+	Uncertain   string // the gateway does not know whether it booked
+}
 
 // Policy bounds the attempts of one logical request.
 type Policy struct {
@@ -52,6 +53,8 @@ type Policy struct {
 	// header (no cookie jar, no caller's RoundTripper), so attempts may send
 	// the shared, read-only header as it is instead of a copy each.
 	SharedHeader bool
+	// Codes must all be set.
+	Codes Codes
 	// Direct, when set, is the RoundTripper under the http.Client that
 	// the SDK owns entirely (its own transport, no jar, redirects refused,
 	// no caller's middleware): the first attempt of each Do is sent
@@ -74,6 +77,9 @@ type Transport struct {
 func New(hc *http.Client, p Policy) *Transport {
 	t := &Transport{policy: p}
 	t.watch.timeout = p.AttemptTimeout
+	if p.Codes.Throttled == "" || p.Codes.SessionBusy == "" || p.Codes.Uncertain == "" {
+		panic("transport: Policy.Codes must all be set")
+	}
 	if p.Direct != nil && (!p.SharedHeader || p.AttemptTimeout <= 0) {
 		panic("transport: Policy.Direct needs SharedHeader and an AttemptTimeout")
 	}
@@ -134,6 +140,7 @@ type Exchange struct {
 	BadBody     string        // why Body is not a gateway result, "" if it is
 
 	req            *Request
+	codes          *Codes                // the Transport's, set by Do
 	headersWritten atomic.Bool           // WroteHeaders fired for this attempt
 	live           atomic.Bool           // the trace fired: its silence about sending means something
 	handed         atomic.Bool           // the attempt reached the RoundTripper (see Tracked)
@@ -163,6 +170,7 @@ var ErrAttemptsSpent = errors.New("every attempt the retry policy allows was mad
 // calls Do again only after a look-up past the settle time proved the last
 // attempt absent.
 func (t *Transport) Do(ctx context.Context, r *Request, ex *Exchange) {
+	ex.codes = &t.policy.Codes
 	if ex.Attempts >= t.policy.MaxAttempts && !r.Once {
 		ex.reset()
 		ex.Err = ErrAttemptsSpent
@@ -308,7 +316,7 @@ func (ex *Exchange) Ambiguous() bool {
 	case ex.Err != nil:
 		return ex.Sent
 	case ex.Answer != nil:
-		return string(ex.Answer.Result.Code) == CodeUncertain
+		return string(ex.Answer.Result.Code) == ex.codes.Uncertain
 	default:
 		return !definitiveStatus(ex.Status)
 	}
@@ -358,7 +366,7 @@ func (t *Transport) decide(ctx context.Context, ex *Exchange, resp *http.Respons
 		switch {
 		case ex.throttled() && ex.req.Lookup:
 			retry = fits(ctx, t.policy.LookupInterval)
-		case ex.Answer != nil && isRefusedUnbooked(string(ex.Answer.Result.Code), ex.req.Resend):
+		case ex.Answer != nil && t.refusedUnbooked(string(ex.Answer.Result.Code), ex.req.Resend):
 			retry = true
 		case !ex.req.Money:
 			retry = ex.Ambiguous() || resp.StatusCode >= 500
@@ -379,19 +387,19 @@ func (t *Transport) decide(ctx context.Context, ex *Exchange, resp *http.Respons
 	return false
 }
 
-// isRefusedUnbooked reports the codes that refuse a request before
-// booking it, so that it may be sent again: throttling, and "same session
-// in process" unless the request is itself a resend, when that code means
+// refusedUnbooked reports the codes that refuse a request before booking
+// it, so that it may be sent again: throttling, and "same session in
+// process" unless the request is itself a resend, when that code means
 // the earlier attempt is still running.
-func isRefusedUnbooked(code string, resend bool) bool {
-	return code == CodeThrottled || (code == CodeSessionBusy && !resend)
+func (t *Transport) refusedUnbooked(code string, resend bool) bool {
+	return code == t.policy.Codes.Throttled || (code == t.policy.Codes.SessionBusy && !resend)
 }
 
 // throttled reports an attempt the gateway (800.120.100) or a proxy (HTTP
 // 429) refused for its rate.
 func (ex *Exchange) throttled() bool {
 	if ex.Answer != nil {
-		return string(ex.Answer.Result.Code) == CodeThrottled
+		return string(ex.Answer.Result.Code) == ex.codes.Throttled
 	}
 	return ex.Status == http.StatusTooManyRequests
 }

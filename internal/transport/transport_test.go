@@ -88,7 +88,7 @@ func BenchmarkDo(b *testing.B) {
 		tr   *Transport
 	}{
 		{"client", New(&http.Client{Transport: Tracked(rt), Timeout: time.Minute},
-			Policy{MaxAttempts: 3, MinWait: time.Millisecond, MaxWait: time.Millisecond})},
+			Policy{MaxAttempts: 3, MinWait: time.Millisecond, MaxWait: time.Millisecond, Codes: testCodes})},
 		{"direct", directTransport(rt, time.Minute)},
 	} {
 		b.Run("path="+path.name, func(b *testing.B) {
