@@ -2,6 +2,7 @@ package backofficetest
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -60,6 +61,7 @@ type hardness struct {
 
 	mu       sync.Mutex
 	inflight map[string]int         // merchantTransactionIds of bookings not landed yet
+	due      []*booking             // bookings not landed yet, in arrival order
 	limit    int                    // look-ups per window and id; 0: no throttle
 	window   time.Duration          //
 	lookups  map[string][]time.Time // admitted look-ups per id, within the window
@@ -132,31 +134,82 @@ func (s *Server) forward(rt route, arrived time.Time, wait bool) answer {
 			return rt.refuse(code)
 		}
 	}
-	h.mu.Lock()
-	h.inflight[rt.mtid]++
-	h.mu.Unlock()
-	land := func() answer {
-		if d := time.Until(arrived.Add(h.latency)); d > 0 {
-			time.Sleep(d)
-		}
-		a := rt.serve(true)
+	b := &booking{due: arrived.Add(h.latency)}
+	b.book = func() {
+		b.answer = rt.serve(true)
 		h.mu.Lock()
 		if h.inflight[rt.mtid]--; h.inflight[rt.mtid] == 0 {
 			delete(h.inflight, rt.mtid)
 		}
 		h.mu.Unlock()
-		return a
 	}
+	h.mu.Lock()
+	h.inflight[rt.mtid]++
+	if h.latency > 0 {
+		h.due = append(h.due, b)
+	}
+	h.mu.Unlock()
 	if wait || h.latency <= 0 {
-		return land()
+		h.land(b)
+		return b.answer
 	}
 	would := rt.serve(false)
 	h.pending.Add(1)
 	go func() {
 		defer h.pending.Done()
-		land()
+		h.land(b)
 	}()
 	return would
+}
+
+// booking is an operation booked with latency: it lands at due, once,
+// whoever lands it.
+type booking struct {
+	due    time.Time
+	once   sync.Once
+	book   func() // sets answer
+	answer answer
+}
+
+// land waits until b is due and books it, unless landDue did first.
+func (h *hardness) land(b *booking) {
+	if d := time.Until(b.due); d > 0 {
+		time.Sleep(d)
+	}
+	b.once.Do(b.book)
+	h.mu.Lock()
+	if i := slices.Index(h.due, b); i >= 0 {
+		h.due = slices.Delete(h.due, i, i+1)
+	}
+	h.mu.Unlock()
+}
+
+// landDue books, in arrival order, every booking due by now that has not
+// landed yet. A goroutine that sleeps until a booking's due time may wake
+// late on a loaded machine; the gateway it stands for has booked by then
+// all the same, so every request and every read of the ledger calls this
+// first, and a booking is never missing once its latency has passed.
+func (h *hardness) landDue() {
+	if h.latency <= 0 {
+		return
+	}
+	now := time.Now()
+	h.mu.Lock()
+	var due []*booking
+	keep := h.due[:0]
+	for _, b := range h.due {
+		if now.Before(b.due) {
+			keep = append(keep, b)
+		} else {
+			due = append(due, b)
+		}
+	}
+	clear(h.due[len(keep):])
+	h.due = keep
+	h.mu.Unlock()
+	for _, b := range due {
+		b.once.Do(b.book)
+	}
 }
 
 // duplicate returns the refusal a duplicate gets, or "".

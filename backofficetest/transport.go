@@ -16,6 +16,7 @@ const maxBody = 1 << 20
 // handle is the server's one http.Handler: it reads and records the
 // request, picks its fault, and answers (or fails to) accordingly.
 func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
+	s.hard.landDue()
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody))
 	if err != nil {
 		return // the client went away mid-body
