@@ -115,9 +115,9 @@ func TestGoldenRequests(t *testing.T) {
 				ok = checksumOK
 			}
 			rec := newRecorder(t, jsonAnswer(200, ok))
-			c := rec.bearer(t, tt.opts...)
+			c := newTestClient(t, rec.URL, bearerCreds, tt.opts...)
 			if tt.checksum {
-				c = rec.checksum(t, tt.opts...)
+				c = newTestClient(t, rec.URL, checksumCreds, tt.opts...)
 			}
 			require.NoError(t, tt.do(c))
 			reqs := rec.Requests()

@@ -298,7 +298,7 @@ func checkReadAnswer(t *testing.T, b hostileBody, p *backoffice.Payment, err err
 func TestHostileResponsesToReads(t *testing.T) {
 	// Warm up whatever the SDK and net/http start once per process.
 	warm := newRecorder(t)
-	_, err := warm.bearer(t).Inquire(context.Background(), "w1")
+	_, err := newTestClient(t, warm.URL, bearerCreds).Inquire(context.Background(), "w1")
 	require.NoError(t, err)
 	warm.Close()
 

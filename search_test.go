@@ -322,7 +322,7 @@ func TestSearchValidationSendsNothing(t *testing.T) {
 func TestSearchAndHistoryUnsupportedByChecksum(t *testing.T) {
 	t.Parallel()
 	rec := newRecorder(t)
-	c := rec.checksum(t)
+	c := newTestClient(t, rec.URL, checksumCreds)
 	_, errs := collect(c.Search(context.Background(), wholeDay()))
 	require.Len(t, errs, 1)
 	assert.ErrorIs(t, errs[0], backoffice.ErrUnsupported)

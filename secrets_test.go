@@ -614,16 +614,17 @@ func TestSecretsNeverOnTheWire(t *testing.T) {
 func TestUserAgentNamesSDKAndVersion(t *testing.T) {
 	t.Parallel()
 	require.NotEmpty(t, backoffice.Version)
-	for _, checksum := range []bool{false, true} {
+	forEachVariant(t, func(t *testing.T, v variant) {
+		t.Parallel()
 		for _, extra := range []string{"", "shop-backend/1.2"} {
-			t.Run(fmt.Sprintf("checksum=%v extra=%q", checksum, extra), func(t *testing.T) {
+			t.Run(fmt.Sprintf("extra=%q", extra), func(t *testing.T) {
 				t.Parallel()
-				rec := newValidationRecorder(t, checksum)
+				rec := newValidationRecorder(t, v)
 				var opts []backoffice.Option
 				if extra != "" {
 					opts = append(opts, backoffice.WithUserAgent(extra))
 				}
-				_, err := rec.client(t, checksum, opts...).Inquire(context.Background(), "54289")
+				_, err := newTestClient(t, rec.URL, v.creds(), opts...).Inquire(context.Background(), "54289")
 				require.NoError(t, err)
 				reqs := rec.Requests()
 				require.Len(t, reqs, 1)
@@ -637,5 +638,5 @@ func TestUserAgentNamesSDKAndVersion(t *testing.T) {
 				}
 			})
 		}
-	}
+	})
 }
