@@ -140,7 +140,7 @@ func TestChecksumEveryRequestSigned(t *testing.T) {
 	srv := backofficetest.NewServer()
 	defer srv.Close()
 	creds := srv.ChecksumCredentials()
-	c := newFakeClient(t, srv, true)
+	c := newTestClient(t, srv.URL, srv.ChecksumCredentials(), withMatrixPolicy)
 	ctx := context.Background()
 	pa := srv.TrackingID(srv.Preauthorize(dec("10.00"), "EUR"))
 	pa2 := srv.TrackingID(srv.Preauthorize(dec("10.00"), "EUR"))
@@ -206,7 +206,7 @@ func TestChecksumAuthTokenSharedAndRenewed(t *testing.T) {
 	t.Parallel()
 	srv := backofficetest.NewServer(backofficetest.WithAuthTokenLifetime(500 * time.Millisecond))
 	defer srv.Close()
-	c := newFakeClient(t, srv, true)
+	c := newTestClient(t, srv.URL, srv.ChecksumCredentials(), withMatrixPolicy)
 	pa := srv.TrackingID(srv.Preauthorize(dec("10.00"), "EUR"))
 
 	var wg sync.WaitGroup
@@ -298,7 +298,7 @@ func TestChecksumRefundNeedsItsBaseline(t *testing.T) {
 	t.Parallel()
 	srv := backofficetest.NewServer()
 	defer srv.Close()
-	c := newFakeClient(t, srv, true)
+	c := newTestClient(t, srv.URL, srv.ChecksumCredentials(), withMatrixPolicy)
 	db := srv.Debit(dec("10.00"), "EUR")
 	srv.InjectFaultFunc(func(o backofficetest.Op, _ int) (backofficetest.Fault, bool) {
 		return backofficetest.Fault{Kind: backofficetest.FaultServerError}, o == backofficetest.OpTransactionList

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/c81406b6/backoffice"
+	"github.com/c81406b6/backoffice/backofficetest"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 )
@@ -106,6 +107,14 @@ func (v variant) creds() backoffice.Credentials {
 		return checksumCreds
 	}
 	return bearerCreds
+}
+
+// fakeCreds are the credentials of v that srv accepts.
+func (v variant) fakeCreds(srv *backofficetest.Server) backoffice.Credentials {
+	if v == checksumVariant {
+		return srv.ChecksumCredentials()
+	}
+	return srv.BearerCredentials()
 }
 
 // forEachVariant runs f as a subtest per variant, named after it, as

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/c81406b6/backoffice"
+	"github.com/c81406b6/backoffice/backofficetest"
 	"github.com/shopspring/decimal"
 )
 
@@ -266,6 +267,9 @@ func (op testOp) on(v variant) support {
 // movesMoney reports whether op books a payment.
 func (op testOp) movesMoney() bool { return op.paymentType != "" }
 
+// fakeOp is the fake gateway's name for op's requests.
+func (op testOp) fakeOp() backofficetest.Op { return backofficetest.Op(op.paymentType) }
+
 // label names op on v for a subtest: "bearer capture".
 func (op testOp) label(v variant) string { return v.String() + " " + op.name }
 
@@ -335,4 +339,24 @@ func (k targetKind) inPath() bool {
 		return true
 	}
 	return false
+}
+
+// book books on the fake gateway a fresh target of kind k, one that
+// bears a 10.00 EUR call, and returns its id ("" for targetNone).
+func (k targetKind) book(srv *backofficetest.Server) string {
+	switch k {
+	case targetPreauthorization:
+		return srv.Preauthorize(dec("100.00"), "EUR")
+	case targetDebit, targetPayment:
+		return srv.Debit(dec("100.00"), "EUR")
+	case targetChargeback:
+		e, err := srv.BankChargeback(srv.Debit(dec("100.00"), "EUR"), dec("10.00"), "000.100.220")
+		if err != nil {
+			panic(err)
+		}
+		return e.ID
+	case targetRegistration:
+		return srv.AddRegistration()
+	}
+	return ""
 }

@@ -482,10 +482,7 @@ func newPageServer(t *testing.T, answer func(page int) (status int, body string)
 
 func (g *pageServer) client(t *testing.T, opts ...backoffice.Option) *backoffice.Client {
 	t.Helper()
-	c, err := backoffice.NewClient(bearerCreds, append([]backoffice.Option{backoffice.WithBaseURL(g.URL),
-		backoffice.WithRetryPolicy(searchPolicy)}, opts...)...)
-	require.NoError(t, err)
-	return c
+	return newTestClient(t, g.URL, bearerCreds, append([]backoffice.Option{backoffice.WithRetryPolicy(searchPolicy)}, opts...)...)
 }
 
 func (g *pageServer) rawQueries() []string {
