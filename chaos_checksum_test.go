@@ -28,6 +28,13 @@ func TestChaosChecksum(t *testing.T) {
 	const workers, opsPerWorker = 8, 40
 	srv := backofficetest.NewServer(backofficetest.WithBookingLatency(bookingLatency))
 	defer srv.Close()
+	chaosOps := opsWhere(func(op testOp, v variant) bool {
+		return v == checksumVariant && op.on(v) == supported && op.movesMoney()
+	})
+	moving := map[backofficetest.Op]bool{}
+	for _, op := range chaosOps {
+		moving[op.fakeOp()] = true
+	}
 	rng := rand.New(rand.NewPCG(chaosSeed, 1))
 	var requests int
 	srv.InjectFaultFunc(func(op backofficetest.Op, _ int) (backofficetest.Fault, bool) {
@@ -35,8 +42,7 @@ func TestChaosChecksum(t *testing.T) {
 		if rng.Float64() >= 0.3 {
 			return backofficetest.Fault{}, false
 		}
-		switch op {
-		case backofficetest.OpCapture, backofficetest.OpRefund, backofficetest.OpReversal:
+		if moving[op] {
 			return faultKinds[rng.IntN(len(faultKinds))], true
 		}
 		return lookupFaults[rng.IntN(len(lookupFaults))], true
@@ -54,21 +60,12 @@ func TestChaosChecksum(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			c := newFakeClient(t, srv, true)
+			c := newTestClient(t, srv.URL, srv.ChecksumCredentials(), withMatrixPolicy)
 			r := rand.New(rand.NewPCG(chaosSeed, uint64(w)+100))
 			for range opsPerWorker {
-				var o result
-				switch r.IntN(3) {
-				case 0:
-					o.typ, o.target = backoffice.PaymentTypeCapture, srv.Preauthorize(dec("10.00"), "EUR")
-					o.p, o.err = c.Capture(bg, srv.TrackingID(o.target), backoffice.CaptureRequest{Amount: dec("10.00"), Currency: "EUR"})
-				case 1:
-					o.typ, o.target = backoffice.PaymentTypeRefund, srv.Debit(dec("10.00"), "EUR")
-					o.p, o.err = c.Refund(bg, srv.TrackingID(o.target), backoffice.RefundRequest{Amount: dec("4.00"), Currency: "EUR"})
-				default:
-					o.typ, o.target = backoffice.PaymentTypeReversal, srv.Preauthorize(dec("10.00"), "EUR")
-					o.p, o.err = c.Reverse(bg, srv.TrackingID(o.target), backoffice.ReversalRequest{})
-				}
+				op := chaosOps[r.IntN(len(chaosOps))]
+				o := result{typ: op.paymentType, target: op.target.book(srv)}
+				o.p, _, o.err = op.do(c, op.ledgerArgs(srv.TrackingID(o.target), ""))
 				results[w] = append(results[w], o)
 			}
 		}()
@@ -99,7 +96,7 @@ func TestChaosChecksum(t *testing.T) {
 					problem = fmt.Sprintf("unknown outcome without an *UncertainError: %v", o.err)
 					break
 				}
-				problem = resolvesTo(t, srv, true, ue, booked)
+				problem = resolvesTo(t, srv, checksumVariant, ue, booked)
 			}
 			if problem != "" {
 				contradictions++

@@ -68,34 +68,32 @@ func TestChaos(t *testing.T) {
 		p    *backoffice.Payment
 		err  error
 	}
+	chaosOps := opsWhere(func(op testOp, v variant) bool {
+		return v == bearerVariant && op.on(v) == supported && op.movesMoney()
+	})
 	results := make([][]result, workers)
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			c := newFakeClient(t, srv, false)
-			db := srv.Debit(dec("1000.00"), "EUR")
-			pa := srv.Preauthorize(dec("1000.00"), "EUR")
+			c := newTestClient(t, srv.URL, srv.BearerCredentials(), withMatrixPolicy)
+			// A worker's captures share one preauthorization and its
+			// refunds and rebills one debit; an operation that acts once
+			// on its target (a reversal, a chargeback, ...) gets a fresh one.
+			shared := map[targetKind]string{
+				targetPreauthorization: srv.Preauthorize(dec("1000.00"), "EUR"),
+				targetDebit:            srv.Debit(dec("1000.00"), "EUR"),
+			}
 			r := rand.New(rand.NewPCG(chaosSeed, uint64(w)+1))
 			for i := range opsPerWorker {
 				mtid := fmt.Sprintf("chaos-%d-%d", w, i)
-				var p *backoffice.Payment
-				var err error
-				switch r.IntN(5) {
-				case 0:
-					p, err = c.Capture(bg, pa, backoffice.CaptureRequest{Amount: dec("1.00"), Currency: "EUR", MerchantTransactionID: mtid})
-				case 1:
-					p, err = c.Refund(bg, db, backoffice.RefundRequest{Amount: dec("0.50"), Currency: "EUR", MerchantTransactionID: mtid})
-				case 2:
-					p, err = c.Rebill(bg, db, backoffice.RebillRequest{Amount: dec("0.25"), Currency: "EUR", MerchantTransactionID: mtid})
-				case 3:
-					// A payment is charged back once, and then refunds no more: each
-					// chargeback gets a debit of its own.
-					p, err = c.Chargeback(bg, srv.Debit(dec("10.00"), "EUR"), backoffice.ChargebackRequest{Amount: dec("0.10"), Currency: "EUR", MerchantTransactionID: mtid})
-				default:
-					p, err = c.Credit(bg, backoffice.CreditRequest{Amount: dec("2.00"), Currency: "EUR", PaymentBrand: "VISA", Card: card, MerchantTransactionID: mtid})
+				op := chaosOps[r.IntN(len(chaosOps))]
+				target, ok := shared[op.target]
+				if !ok || !op.repeatable {
+					target = op.target.book(srv)
 				}
+				p, _, err := op.do(c, op.ledgerArgs(target, mtid))
 				results[w] = append(results[w], result{mtid, p, err})
 			}
 		}()

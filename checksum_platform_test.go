@@ -29,7 +29,7 @@ func TestChecksumSampleAnswers(t *testing.T) {
 	t.Run("capture", func(t *testing.T) {
 		t.Parallel()
 		rec := newRecorder(t, jsonAnswer(200, readTestdata(t, "responses/checksum_capture.json")))
-		p, err := rec.checksum(t).Capture(ctx, "54279", backoffice.CaptureRequest{Amount: dec("10.00"), Currency: "EUR"})
+		p, err := newTestClient(t, rec.URL, checksumCreds).Capture(ctx, "54279", backoffice.CaptureRequest{Amount: dec("10.00"), Currency: "EUR"})
 		require.NoError(t, err, "00004 is a success")
 		assert.Equal(t, "54279", p.ID)
 		assert.Equal(t, "54279", p.ReferencedID)
@@ -43,7 +43,7 @@ func TestChecksumSampleAnswers(t *testing.T) {
 		t.Parallel()
 		rec := newRecorder(t, jsonAnswer(200, readTestdata(t, "responses/checksum_list_one.json")),
 			jsonAnswer(200, readTestdata(t, "responses/checksum_refund.json")))
-		p, err := rec.checksum(t).Refund(ctx, "54279", backoffice.RefundRequest{Amount: dec("4.00"), Currency: "EUR"})
+		p, err := newTestClient(t, rec.URL, checksumCreds).Refund(ctx, "54279", backoffice.RefundRequest{Amount: dec("4.00"), Currency: "EUR"})
 		require.NoError(t, err)
 		assert.Equal(t, backoffice.PaymentTypeRefund, p.PaymentType)
 		assert.Equal(t, backoffice.ResultCode("00005"), p.Result.Code)
@@ -51,7 +51,7 @@ func TestChecksumSampleAnswers(t *testing.T) {
 	t.Run("reversal", func(t *testing.T) {
 		t.Parallel()
 		rec := newRecorder(t, jsonAnswer(200, readTestdata(t, "responses/checksum_reversal.json")))
-		p, err := rec.checksum(t).Reverse(ctx, "54303", backoffice.ReversalRequest{})
+		p, err := newTestClient(t, rec.URL, checksumCreds).Reverse(ctx, "54303", backoffice.ReversalRequest{})
 		require.NoError(t, err)
 		assert.Equal(t, backoffice.PaymentTypeReversal, p.PaymentType)
 		assert.Equal(t, "PZ*TEST", p.Descriptor)
@@ -59,7 +59,7 @@ func TestChecksumSampleAnswers(t *testing.T) {
 	t.Run("inquiry", func(t *testing.T) {
 		t.Parallel()
 		rec := newRecorder(t, jsonAnswer(200, readTestdata(t, "responses/checksum_inquiry_platform.json")))
-		p, err := rec.checksum(t).Inquire(ctx, "54279")
+		p, err := newTestClient(t, rec.URL, checksumCreds).Inquire(ctx, "54279")
 		require.NoError(t, err)
 		assert.Equal(t, "capturesuccess", p.Status)
 		assert.Equal(t, "Y", p.TransactionStatus)
@@ -72,7 +72,7 @@ func TestChecksumSampleAnswers(t *testing.T) {
 		rec := newRecorder(t, jsonAnswer(200, readTestdata(t, "responses/checksum_list.json")))
 		zone := time.FixedZone("", 2*3600)
 		from := time.Date(2021, 8, 10, 0, 0, 0, 0, zone)
-		ps, err := rec.checksum(t).TransactionList(ctx, backoffice.TransactionListRequest{From: from, To: from})
+		ps, err := newTestClient(t, rec.URL, checksumCreds).TransactionList(ctx, backoffice.TransactionListRequest{From: from, To: from})
 		require.NoError(t, err, "00029 is the list's success")
 		require.Len(t, ps, 2)
 		assert.Equal(t, "54303", ps[0].ID)
@@ -89,7 +89,7 @@ func TestChecksumSampleAnswers(t *testing.T) {
 	t.Run("one row, a bare object", func(t *testing.T) {
 		t.Parallel()
 		rec := newRecorder(t, jsonAnswer(200, readTestdata(t, "responses/checksum_list_one.json")))
-		ps, err := rec.checksum(t).TransactionList(ctx, backoffice.TransactionListRequest{PaymentID: "54279"})
+		ps, err := newTestClient(t, rec.URL, checksumCreds).TransactionList(ctx, backoffice.TransactionListRequest{PaymentID: "54279"})
 		require.NoError(t, err)
 		require.Len(t, ps, 1)
 		assert.Equal(t, "54279", ps[0].ID)
@@ -97,7 +97,7 @@ func TestChecksumSampleAnswers(t *testing.T) {
 	t.Run("no rows, an empty slice", func(t *testing.T) {
 		t.Parallel()
 		rec := newRecorder(t, jsonAnswer(200, readTestdata(t, "responses/checksum_list_empty.json")))
-		ps, err := rec.checksum(t).TransactionList(ctx, backoffice.TransactionListRequest{})
+		ps, err := newTestClient(t, rec.URL, checksumCreds).TransactionList(ctx, backoffice.TransactionListRequest{})
 		require.NoError(t, err)
 		assert.NotNil(t, ps)
 		assert.Empty(t, ps)
@@ -105,12 +105,12 @@ func TestChecksumSampleAnswers(t *testing.T) {
 	t.Run("joined refusal codes, JSON with HTTP 200", func(t *testing.T) {
 		t.Parallel()
 		rec := newRecorder(t, jsonAnswer(200, readTestdata(t, "responses/checksum_refused_checksum.json")))
-		_, err := rec.checksum(t).Capture(ctx, "54279", backoffice.CaptureRequest{Amount: dec("1.00"), Currency: "EUR"})
+		_, err := newTestClient(t, rec.URL, checksumCreds).Capture(ctx, "54279", backoffice.CaptureRequest{Amount: dec("1.00"), Currency: "EUR"})
 		var re *backoffice.ResultError
 		require.ErrorAs(t, err, &re)
 		assert.Equal(t, backoffice.ResultCode("30021 | 20085"), re.Result.Code)
 		assert.Equal(t, backoffice.NotBooked, backoffice.OutcomeOf(err))
-		ps, err := rec.checksum(t).TransactionList(ctx, backoffice.TransactionListRequest{})
+		ps, err := newTestClient(t, rec.URL, checksumCreds).TransactionList(ctx, backoffice.TransactionListRequest{})
 		assert.Nil(t, ps)
 		require.ErrorAs(t, err, &re, "a refusal is never an empty list")
 	})
@@ -140,7 +140,7 @@ func TestChecksumEveryRequestSigned(t *testing.T) {
 	srv := backofficetest.NewServer()
 	defer srv.Close()
 	creds := srv.ChecksumCredentials()
-	c := newFakeClient(t, srv, true)
+	c := newTestClient(t, srv.URL, srv.ChecksumCredentials(), withMatrixPolicy)
 	ctx := context.Background()
 	pa := srv.TrackingID(srv.Preauthorize(dec("10.00"), "EUR"))
 	pa2 := srv.TrackingID(srv.Preauthorize(dec("10.00"), "EUR"))
@@ -206,7 +206,7 @@ func TestChecksumAuthTokenSharedAndRenewed(t *testing.T) {
 	t.Parallel()
 	srv := backofficetest.NewServer(backofficetest.WithAuthTokenLifetime(500 * time.Millisecond))
 	defer srv.Close()
-	c := newFakeClient(t, srv, true)
+	c := newTestClient(t, srv.URL, srv.ChecksumCredentials(), withMatrixPolicy)
 	pa := srv.TrackingID(srv.Preauthorize(dec("10.00"), "EUR"))
 
 	var wg sync.WaitGroup
@@ -298,7 +298,7 @@ func TestChecksumRefundNeedsItsBaseline(t *testing.T) {
 	t.Parallel()
 	srv := backofficetest.NewServer()
 	defer srv.Close()
-	c := newFakeClient(t, srv, true)
+	c := newTestClient(t, srv.URL, srv.ChecksumCredentials(), withMatrixPolicy)
 	db := srv.Debit(dec("10.00"), "EUR")
 	srv.InjectFaultFunc(func(o backofficetest.Op, _ int) (backofficetest.Fault, bool) {
 		return backofficetest.Fault{Kind: backofficetest.FaultServerError}, o == backofficetest.OpTransactionList

@@ -16,7 +16,7 @@ func TestClosedFakeIsNotSentEvenWithAWarmClient(t *testing.T) {
 	t.Parallel()
 	for range 20 {
 		srv := backofficetest.NewServer()
-		c := newFakeClient(t, srv, false)
+		c := newTestClient(t, srv.URL, srv.BearerCredentials(), withMatrixPolicy)
 		debit := srv.Debit(dec("50.00"), "EUR")
 		_, err := c.Refund(context.Background(), debit, backoffice.RefundRequest{Amount: dec("1.00"), Currency: "EUR"})
 		require.NoError(t, err)
@@ -33,7 +33,7 @@ func TestRefusedConnectionsAreNotSent(t *testing.T) {
 	t.Parallel()
 	srv := backofficetest.NewServer()
 	defer srv.Close()
-	c := newFakeClient(t, srv, false)
+	c := newTestClient(t, srv.URL, srv.BearerCredentials(), withMatrixPolicy)
 	debit := srv.Debit(dec("50.00"), "EUR")
 	_, err := c.Refund(context.Background(), debit, backoffice.RefundRequest{Amount: dec("1.00"), Currency: "EUR"})
 	require.NoError(t, err, "a warm client")

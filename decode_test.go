@@ -15,7 +15,7 @@ import (
 func TestSeedCaptureResponse(t *testing.T) {
 	t.Parallel()
 	rec := newRecorder(t, jsonAnswer(200, readTestdata(t, "responses/bearer_capture.json")))
-	p, err := rec.bearer(t).Capture(context.Background(), "8a8294496242ba5301625069d1b27e3d",
+	p, err := newTestClient(t, rec.URL, bearerCreds).Capture(context.Background(), "8a8294496242ba5301625069d1b27e3d",
 		backoffice.CaptureRequest{Amount: dec("1.00"), Currency: "BRL", MerchantTransactionID: "Order Number 123"})
 	require.NoError(t, err)
 	assert.Equal(t, "8a8294496242ba5301625069d1b27e3d", p.ID)
@@ -38,7 +38,7 @@ func TestSeedCaptureResponse(t *testing.T) {
 func TestSeedRefundResponse(t *testing.T) {
 	t.Parallel()
 	rec := newRecorder(t, jsonAnswer(200, readTestdata(t, "responses/bearer_refund.json")))
-	p, err := rec.bearer(t).Refund(context.Background(), "8a8294496242ba5301625069d1b27e3d",
+	p, err := newTestClient(t, rec.URL, bearerCreds).Refund(context.Background(), "8a8294496242ba5301625069d1b27e3d",
 		backoffice.RefundRequest{Amount: dec("1.00"), Currency: "BRL", MerchantTransactionID: "Order Number 123"})
 	require.NoError(t, err)
 	assert.Equal(t, "8a82944a6242c8f00162506ec4b30d44", p.ID)
@@ -53,7 +53,7 @@ func TestSeedRefundResponse(t *testing.T) {
 func TestSeedReversalResponse(t *testing.T) {
 	t.Parallel()
 	rec := newRecorder(t, jsonAnswer(200, readTestdata(t, "responses/bearer_reversal.json")))
-	p, err := rec.bearer(t).Reverse(context.Background(), "8a82944a6242c8f00162505f33cf77ef",
+	p, err := newTestClient(t, rec.URL, bearerCreds).Reverse(context.Background(), "8a82944a6242c8f00162505f33cf77ef",
 		backoffice.ReversalRequest{MerchantTransactionID: "Order Number 321"})
 	require.NoError(t, err)
 	assert.Equal(t, "8a82944a6242c8f00162505f33cf77ef", p.ID)
@@ -68,7 +68,7 @@ func TestSeedReversalResponse(t *testing.T) {
 func TestSeedCreditResponse(t *testing.T) {
 	t.Parallel()
 	rec := newRecorder(t, jsonAnswer(200, readTestdata(t, "responses/bearer_credit.json")))
-	p, err := rec.bearer(t).Credit(context.Background(), backoffice.CreditRequest{
+	p, err := newTestClient(t, rec.URL, bearerCreds).Credit(context.Background(), backoffice.CreditRequest{
 		Amount: dec("100.00"), Currency: "EUR", PaymentBrand: "VISA", Card: card, MerchantTransactionID: "P175"})
 	require.NoError(t, err)
 	assert.Equal(t, "8ac7a4a192b3b5060192b471c0d82dfb", p.ID)
@@ -97,7 +97,7 @@ func TestSeedCreditResponse(t *testing.T) {
 func TestSeedChecksumInquiryResponse(t *testing.T) {
 	t.Parallel()
 	rec := newRecorder(t, jsonAnswer(200, readTestdata(t, "responses/checksum_inquiry.json")))
-	p, err := rec.checksum(t).Inquire(context.Background(), "54289")
+	p, err := newTestClient(t, rec.URL, checksumCreds).Inquire(context.Background(), "54289")
 	require.NoError(t, err)
 	assert.Equal(t, "54289", p.ID)
 	assert.Equal(t, "capturesuccess", p.Status)
@@ -113,7 +113,7 @@ func TestSeedChecksumInquiryResponse(t *testing.T) {
 func TestInvalidParameterResponseIsResultErrorWithParameterErrors(t *testing.T) {
 	t.Parallel()
 	rec := newRecorder(t, jsonAnswer(400, readTestdata(t, "responses/bearer_invalid_amount.json")))
-	_, err := rec.bearer(t).Capture(context.Background(), "8a8294496242ba5301625069d1b27e3d",
+	_, err := newTestClient(t, rec.URL, bearerCreds).Capture(context.Background(), "8a8294496242ba5301625069d1b27e3d",
 		backoffice.CaptureRequest{Amount: dec("1.00"), Currency: "EUR"})
 	var re *backoffice.ResultError
 	require.ErrorAs(t, err, &re)
@@ -132,7 +132,7 @@ func TestInvalidParameterResponseIsResultErrorWithParameterErrors(t *testing.T) 
 func TestInvalidAuthenticationIsResultError(t *testing.T) {
 	t.Parallel()
 	rec := newRecorder(t, jsonAnswer(401, readTestdata(t, "responses/bearer_invalid_auth.json")))
-	_, err := rec.bearer(t).Inquire(context.Background(), "8a8294496242ba5301625069d1b27e3d")
+	_, err := newTestClient(t, rec.URL, bearerCreds).Inquire(context.Background(), "8a8294496242ba5301625069d1b27e3d")
 	var re *backoffice.ResultError
 	require.ErrorAs(t, err, &re)
 	assert.Equal(t, 401, re.StatusCode)
@@ -144,7 +144,7 @@ func TestUnknownFieldsAndOddTypesNeverBreakParsing(t *testing.T) {
 	body := `{"id":"x1","paymentType":"RF","amount":12.5,"currency":"EUR","result":{"code":"000.000.000","description":"ok","extra":[1,2]},` +
 		`"resultDetails":{"n":5,"b":true,"s":"x","z":null},"brandNewField":{"deep":[{"a":1}]},"timestamp":"not a time"}`
 	rec := newRecorder(t, jsonAnswer(200, body))
-	p, err := rec.bearer(t).Refund(context.Background(), "x0", backoffice.RefundRequest{Amount: dec("12.50"), Currency: "EUR"})
+	p, err := newTestClient(t, rec.URL, bearerCreds).Refund(context.Background(), "x0", backoffice.RefundRequest{Amount: dec("12.50"), Currency: "EUR"})
 	require.NoError(t, err)
 	assert.True(t, dec("12.5").Equal(p.Amount), "a numeric amount is read exactly")
 	assert.Equal(t, map[string]string{"n": "5", "b": "true", "s": "x", "z": ""}, p.ResultDetails)

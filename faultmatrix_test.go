@@ -17,63 +17,18 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// ledgerOp is one money-moving operation, set up against a fresh fake
-// gateway and run with a given merchantTransactionId.
-type ledgerOp struct {
-	name     string
-	op       backofficetest.Op
-	checksum bool
-	// setup books what the operation needs and returns its target.
-	setup func(t *testing.T, srv *backofficetest.Server, c *backoffice.Client) string
-	do    func(c *backoffice.Client, target, mtid string) (*backoffice.Payment, error)
-}
+// ledgerOps are the money-moving operations each variant performs, the
+// rows of the fault matrix.
+var ledgerOps = opsWhere(func(op testOp, v variant) bool { return op.on(v) == supported && op.movesMoney() })
 
-var bg = context.Background()
-
-func preauthorized(_ *testing.T, srv *backofficetest.Server, _ *backoffice.Client) string {
-	return srv.Preauthorize(dec("100.00"), "EUR")
-}
-
-func debited(_ *testing.T, srv *backofficetest.Server, _ *backoffice.Client) string {
-	return srv.Debit(dec("100.00"), "EUR")
-}
-
-var ledgerOps = []ledgerOp{
-	{"bearer CP", backofficetest.OpCapture, false, preauthorized, func(c *backoffice.Client, id, m string) (*backoffice.Payment, error) {
-		return c.Capture(bg, id, backoffice.CaptureRequest{Amount: dec("10.00"), Currency: "EUR", MerchantTransactionID: m})
-	}},
-	{"bearer RF", backofficetest.OpRefund, false, debited, func(c *backoffice.Client, id, m string) (*backoffice.Payment, error) {
-		return c.Refund(bg, id, backoffice.RefundRequest{Amount: dec("10.00"), Currency: "EUR", MerchantTransactionID: m})
-	}},
-	{"bearer RV", backofficetest.OpReversal, false, preauthorized, func(c *backoffice.Client, id, m string) (*backoffice.Payment, error) {
-		return c.Reverse(bg, id, backoffice.ReversalRequest{MerchantTransactionID: m})
-	}},
-	{"bearer RB", backofficetest.OpRebill, false, debited, func(c *backoffice.Client, id, m string) (*backoffice.Payment, error) {
-		return c.Rebill(bg, id, backoffice.RebillRequest{Amount: dec("10.00"), Currency: "EUR", MerchantTransactionID: m})
-	}},
-	{"bearer CB", backofficetest.OpChargeback, false, debited, func(c *backoffice.Client, id, m string) (*backoffice.Payment, error) {
-		return c.Chargeback(bg, id, backoffice.ChargebackRequest{Amount: dec("10.00"), Currency: "EUR", MerchantTransactionID: m})
-	}},
-	{"bearer CR", backofficetest.OpChargebackReversal, false, func(t *testing.T, srv *backofficetest.Server, c *backoffice.Client) string {
-		cb, err := c.Chargeback(bg, srv.Debit(dec("100.00"), "EUR"), backoffice.ChargebackRequest{Amount: dec("10.00"), Currency: "EUR"})
-		require.NoError(t, err)
-		return cb.ID
-	}, func(c *backoffice.Client, id, m string) (*backoffice.Payment, error) {
-		return c.ReverseChargeback(bg, id, backoffice.ChargebackReversalRequest{Amount: dec("10.00"), Currency: "EUR", MerchantTransactionID: m})
-	}},
-	{"bearer CD", backofficetest.OpCredit, false, func(*testing.T, *backofficetest.Server, *backoffice.Client) string { return "" },
-		func(c *backoffice.Client, _, m string) (*backoffice.Payment, error) {
-			return c.Credit(bg, backoffice.CreditRequest{Amount: dec("10.00"), Currency: "EUR", PaymentBrand: "VISA", Card: card, MerchantTransactionID: m})
-		}},
-	{"checksum CP", backofficetest.OpCapture, true, preauthorized, func(c *backoffice.Client, id, m string) (*backoffice.Payment, error) {
-		return c.Capture(bg, id, backoffice.CaptureRequest{Amount: dec("10.00"), Currency: "EUR", MerchantTransactionID: m})
-	}},
-	{"checksum RF", backofficetest.OpRefund, true, debited, func(c *backoffice.Client, id, m string) (*backoffice.Payment, error) {
-		return c.Refund(bg, id, backoffice.RefundRequest{Amount: dec("10.00"), Currency: "EUR", MerchantTransactionID: m})
-	}},
-	{"checksum RV", backofficetest.OpReversal, true, preauthorized, func(c *backoffice.Client, id, m string) (*backoffice.Payment, error) {
-		return c.Reverse(bg, id, backoffice.ReversalRequest{MerchantTransactionID: m})
-	}},
+// ledgerArgs are the arguments of o on a target booked by o.target.book:
+// 10.00 EUR where o takes an amount.
+func (o variantOp) ledgerArgs(target, mtid string) opArgs {
+	a := opArgs{id: target, mtid: mtid}
+	if o.amount != noAmount {
+		a.amount, a.currency = dec("10.00"), "EUR"
+	}
+	return a
 }
 
 // faultKinds is every way the fake gateway (or a proxy in front of it) can
@@ -128,17 +83,8 @@ var matrixPolicy = backoffice.RetryPolicy{MaxAttempts: 4, MinWait: time.Millisec
 // bookingLatency is how late the fake's bookings land in the "late" runs.
 const bookingLatency = 40 * time.Millisecond
 
-func newFakeClient(t testing.TB, srv *backofficetest.Server, checksum bool, opts ...backoffice.Option) *backoffice.Client {
-	t.Helper()
-	var creds backoffice.Credentials = srv.BearerCredentials()
-	if checksum {
-		creds = srv.ChecksumCredentials()
-	}
-	c, err := backoffice.NewClient(creds, append([]backoffice.Option{backoffice.WithBaseURL(srv.URL),
-		backoffice.WithRetryPolicy(matrixPolicy)}, opts...)...)
-	require.NoError(t, err)
-	return c
-}
+// withMatrixPolicy is the retry policy of a client of the fake gateway.
+var withMatrixPolicy = backoffice.WithRetryPolicy(matrixPolicy)
 
 // bookings returns the ledger entries carrying mtid.
 func bookings(srv *backofficetest.Server, mtid string) []backofficetest.Entry {
@@ -173,7 +119,7 @@ func truth(t testing.TB, srv *backofficetest.Server, mtid string, p *backoffice.
 		if !errors.As(err, &ue) {
 			return outcome, fmt.Sprintf("%s: unknown outcome without an *UncertainError: %v", mtid, err)
 		}
-		return outcome, resolvesTo(t, srv, false, ue, booked)
+		return outcome, resolvesTo(t, srv, bearerVariant, ue, booked)
 	}
 	return outcome, ""
 }
@@ -183,7 +129,7 @@ func truth(t testing.TB, srv *backofficetest.Server, mtid string, p *backoffice.
 // Booked must be the one booking (the checksum platform's answer names the
 // payment acted on, not a new id), NotBooked none; Unknown is a failure.
 // It returns "" or the contradiction.
-func resolvesTo(t testing.TB, srv *backofficetest.Server, checksum bool, ue *backoffice.UncertainError, booked []backofficetest.Entry) string {
+func resolvesTo(t testing.TB, srv *backofficetest.Server, v variant, ue *backoffice.UncertainError, booked []backofficetest.Entry) string {
 	t.Helper()
 	stored, err := json.Marshal(ue)
 	require.NoError(t, err)
@@ -191,11 +137,11 @@ func resolvesTo(t testing.TB, srv *backofficetest.Server, checksum bool, ue *bac
 	require.NoError(t, json.Unmarshal(stored, &restored))
 	ctx, cancel := context.WithTimeout(context.Background(), 20*matrixPolicy.SettleTime)
 	defer cancel()
-	p, err := newFakeClient(t, srv, checksum).Resolve(ctx, &restored)
+	p, err := newTestClient(t, srv.URL, v.fakeCreds(srv), withMatrixPolicy).Resolve(ctx, &restored)
 	switch backoffice.OutcomeOf(err) {
 	case backoffice.Booked:
 		same := len(booked) == 1 && booked[0].ID == p.ID
-		if checksum {
+		if v == checksumVariant {
 			same = len(booked) == 1 && p.ReferencedID == ue.PaymentID && p.PaymentType == ue.Operation
 		}
 		if !same {
@@ -214,16 +160,16 @@ func resolvesTo(t testing.TB, srv *backofficetest.Server, checksum bool, ue *bac
 // faultMatrix runs body for every operation of one variant × every fault
 // in faults × {bookings landing at once, landing late}, each in a parallel
 // subtest on a fresh fake gateway.
-func faultMatrix(t *testing.T, checksum bool, faults []backofficetest.Fault,
-	body func(t *testing.T, srv *backofficetest.Server, op ledgerOp, f backofficetest.Fault, name string)) {
+func faultMatrix(t *testing.T, v variant, faults []backofficetest.Fault,
+	body func(t *testing.T, srv *backofficetest.Server, op variantOp, f backofficetest.Fault, name string)) {
 	t.Helper()
 	for _, late := range []bool{false, true} {
 		for _, op := range ledgerOps {
-			if op.checksum != checksum {
+			if op.v != v {
 				continue
 			}
 			for _, f := range faults {
-				name := fmt.Sprintf("late=%v/%s/%s", late, op.name, faultName(f))
+				name := fmt.Sprintf("late=%v/%s/%s", late, op, faultName(f))
 				t.Run(name, func(t *testing.T) {
 					t.Parallel()
 					var opts []backofficetest.Option
@@ -247,13 +193,13 @@ func faultMatrix(t *testing.T, checksum bool, faults []backofficetest.Fault,
 // they are NotBooked with nothing booked.
 func TestEveryFaultOnEveryMoneyMovingOperation(t *testing.T) {
 	t.Parallel()
-	faultMatrix(t, false, faultKinds, func(t *testing.T, srv *backofficetest.Server, op ledgerOp, f backofficetest.Fault, name string) {
-		c := newFakeClient(t, srv, false)
-		target := op.setup(t, srv, newFakeClient(t, srv, false))
-		srv.InjectFault(op.op, 1, f)
+	faultMatrix(t, bearerVariant, faultKinds, func(t *testing.T, srv *backofficetest.Server, op variantOp, f backofficetest.Fault, name string) {
+		c := newTestClient(t, srv.URL, srv.BearerCredentials(), withMatrixPolicy)
+		target := op.target.book(srv)
+		srv.InjectFault(op.fakeOp(), 1, f)
 		mtid := "matrix-" + strings.ReplaceAll(name, "/", "-")
 
-		p, err := op.do(c, target, mtid)
+		p, _, err := op.do(c, op.ledgerArgs(target, mtid))
 
 		outcome, contradiction := truth(t, srv, mtid, p, err)
 		require.Empty(t, contradiction)
@@ -265,7 +211,7 @@ func TestEveryFaultOnEveryMoneyMovingOperation(t *testing.T) {
 		assert.Equal(t, 1, srv.FaultsInjected())
 		var bodies [][]byte
 		for _, r := range srv.Requests() {
-			if r.Op == op.op {
+			if r.Op == op.fakeOp() {
 				bodies = append(bodies, r.Body)
 			}
 		}
@@ -284,16 +230,16 @@ func TestEveryFaultOnEveryMoneyMovingOperation(t *testing.T) {
 // by Resolve (from stored JSON, on a fresh client) into the ledger's truth.
 func TestChecksumFaultsAreAnsweredTruthfully(t *testing.T) {
 	t.Parallel()
-	faultMatrix(t, true, faultKinds, func(t *testing.T, srv *backofficetest.Server, op ledgerOp, f backofficetest.Fault, name string) {
-		c := newFakeClient(t, srv, true)
-		target := op.setup(t, srv, nil)
+	faultMatrix(t, checksumVariant, faultKinds, func(t *testing.T, srv *backofficetest.Server, op variantOp, f backofficetest.Fault, name string) {
+		c := newTestClient(t, srv.URL, srv.ChecksumCredentials(), withMatrixPolicy)
+		target := op.target.book(srv)
 		id := srv.TrackingID(target)
-		srv.InjectFault(op.op, 1, f)
+		srv.InjectFault(op.fakeOp(), 1, f)
 
-		p, err := op.do(c, id, "checksum-"+strings.ReplaceAll(name, "/", "-"))
+		p, _, err := op.do(c, op.ledgerArgs(id, "checksum-"+strings.ReplaceAll(name, "/", "-")))
 
 		srv.AwaitBookings()
-		booked := srv.Entries(target, backoffice.PaymentType(op.op))
+		booked := srv.Entries(target, op.paymentType)
 		require.LessOrEqual(t, len(booked), 1, "never booked twice")
 		if refusesUnprocessed(f) {
 			assert.Equal(t, backoffice.NotBooked, backoffice.OutcomeOf(err), "%v", err)
@@ -304,13 +250,13 @@ func TestChecksumFaultsAreAnsweredTruthfully(t *testing.T) {
 		case backoffice.Booked:
 			require.Len(t, booked, 1)
 			assert.Equal(t, id, p.ReferencedID)
-			assert.Equal(t, backoffice.PaymentType(op.op), p.PaymentType)
+			assert.Equal(t, op.paymentType, p.PaymentType)
 		case backoffice.NotBooked:
 			assert.Empty(t, booked, "NotBooked, yet booked: %v", err)
 		case backoffice.Unknown:
 			var ue *backoffice.UncertainError
 			require.ErrorAs(t, err, &ue)
-			assert.Empty(t, resolvesTo(t, srv, true, ue, booked))
+			assert.Empty(t, resolvesTo(t, srv, checksumVariant, ue, booked))
 		}
 	})
 }
@@ -325,21 +271,21 @@ func TestFaultOnEveryAttemptNeverDoubleBooks(t *testing.T) {
 			if f.Kind == backofficetest.FaultLatency {
 				continue
 			}
-			name := fmt.Sprintf("%s/%s", op.name, faultName(f))
+			name := fmt.Sprintf("%s/%s", op, faultName(f))
 			t.Run(name, func(t *testing.T) {
 				t.Parallel()
 				srv := backofficetest.NewServer(backofficetest.WithBookingLatency(bookingLatency))
 				defer srv.Close()
-				c := newFakeClient(t, srv, op.checksum)
-				target := op.setup(t, srv, newFakeClient(t, srv, false))
+				c := newTestClient(t, srv.URL, op.v.fakeCreds(srv), withMatrixPolicy)
+				target := op.target.book(srv)
 				lookup := backofficetest.OpQuery
 				hex := target
-				if op.checksum {
+				if op.v == checksumVariant {
 					lookup = backofficetest.OpTransactionList
 					target = srv.TrackingID(hex)
 				}
 				srv.InjectFaultFunc(func(o backofficetest.Op, _ int) (backofficetest.Fault, bool) {
-					if o == op.op {
+					if o == op.fakeOp() {
 						return f, true
 					}
 					if o == lookup {
@@ -348,12 +294,12 @@ func TestFaultOnEveryAttemptNeverDoubleBooks(t *testing.T) {
 					return backofficetest.Fault{}, false
 				})
 				mtid := "always-" + strings.ReplaceAll(name, "/", "-")
-				_, err := op.do(c, target, mtid)
+				_, _, err := op.do(c, op.ledgerArgs(target, mtid))
 				require.Error(t, err)
 				srv.AwaitBookings()
 				booked := bookings(srv, mtid)
-				if op.checksum {
-					booked = srv.Entries(hex, backoffice.PaymentType(op.op))
+				if op.v == checksumVariant {
+					booked = srv.Entries(hex, op.paymentType)
 				}
 				assert.LessOrEqual(t, len(booked), 1, "never booked twice")
 				var ue *backoffice.UncertainError
@@ -383,19 +329,24 @@ func TestChecksumResolveSettlesUnknowns(t *testing.T) {
 		{Kind: backofficetest.FaultMisrouted},
 		{Kind: backofficetest.FaultMisrouted, Booked: true},
 	}
-	faultMatrix(t, true, faults, func(t *testing.T, srv *backofficetest.Server, op ledgerOp, f backofficetest.Fault, name string) {
-		target := op.setup(t, srv, nil)
+	faultMatrix(t, checksumVariant, faults, func(t *testing.T, srv *backofficetest.Server, op variantOp, f backofficetest.Fault, name string) {
+		target := op.target.book(srv)
 		id := srv.TrackingID(target)
-		srv.InjectFault(op.op, 1, f)
+		c := newTestClient(t, srv.URL, srv.ChecksumCredentials(), withMatrixPolicy)
+		// The client's auth token is fetched before the deadline starts, so
+		// that under load the deadline cuts the operation, not the token
+		// request ("request not sent: no auth token").
+		_, err := c.Inquire(context.Background(), id)
+		require.NoError(t, err)
+		srv.InjectFault(op.fakeOp(), 1, f)
 		ctx, cancel := context.WithTimeout(context.Background(), matrixPolicy.SettleTime/2)
 		defer cancel()
-		c := newFakeClient(t, srv, true)
 
-		_, err := doWith(ctx, c, op, id)
+		_, _, err = op.call(ctx, c, op.ledgerArgs(id, ""))
 
 		sent := len(srv.Requests())
 		srv.AwaitBookings()
-		booked := srv.Entries(target, backoffice.PaymentType(op.op))
+		booked := srv.Entries(target, op.paymentType)
 		require.LessOrEqual(t, len(booked), 1)
 		var ue *backoffice.UncertainError
 		if !errors.As(err, &ue) {
@@ -403,23 +354,12 @@ func TestChecksumResolveSettlesUnknowns(t *testing.T) {
 			require.Len(t, booked, 1)
 			return
 		}
-		if op.op == backofficetest.OpRefund {
+		if op.paymentType == backoffice.PaymentTypeRefund {
 			require.NotNil(t, ue.RefundedBefore, "a refund's UncertainError carries what was refunded before")
 		}
-		assert.Empty(t, resolvesTo(t, srv, true, ue, booked))
+		assert.Empty(t, resolvesTo(t, srv, checksumVariant, ue, booked))
 		for _, r := range srv.Requests()[sent:] {
-			assert.NotEqual(t, op.op, r.Op, "Resolve never sends the operation")
+			assert.NotEqual(t, op.fakeOp(), r.Op, "Resolve never sends the operation")
 		}
 	})
-}
-
-// doWith runs a checksum ledger op under ctx.
-func doWith(ctx context.Context, c *backoffice.Client, op ledgerOp, id string) (*backoffice.Payment, error) {
-	switch op.op {
-	case backofficetest.OpCapture:
-		return c.Capture(ctx, id, backoffice.CaptureRequest{Amount: dec("10.00"), Currency: "EUR"})
-	case backofficetest.OpRefund:
-		return c.Refund(ctx, id, backoffice.RefundRequest{Amount: dec("10.00"), Currency: "EUR"})
-	}
-	return c.Reverse(ctx, id, backoffice.ReversalRequest{})
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/c81406b6/backoffice"
+	"github.com/c81406b6/backoffice/backofficetest"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 )
@@ -82,16 +83,56 @@ func (r *recorder) Requests() []recorded {
 	return append([]recorded(nil), r.requests...)
 }
 
-func (r *recorder) bearer(t *testing.T, opts ...backoffice.Option) *backoffice.Client {
-	t.Helper()
-	c, err := backoffice.NewClient(bearerCreds, append([]backoffice.Option{backoffice.WithBaseURL(r.URL), backoffice.WithRetryPolicy(fastRetries)}, opts...)...)
-	require.NoError(t, err)
-	return c
+// variant is one of the gateway's two dialects.
+type variant int
+
+const (
+	bearerVariant variant = iota
+	checksumVariant
+)
+
+// variants are both, in the order subtests run them.
+var variants = []variant{bearerVariant, checksumVariant}
+
+func (v variant) String() string {
+	if v == checksumVariant {
+		return "checksum"
+	}
+	return "bearer"
 }
 
-func (r *recorder) checksum(t *testing.T, opts ...backoffice.Option) *backoffice.Client {
+// creds are the credentials of v that the tests use against a recorder.
+func (v variant) creds() backoffice.Credentials {
+	if v == checksumVariant {
+		return checksumCreds
+	}
+	return bearerCreds
+}
+
+// fakeCreds are the credentials of v that srv accepts.
+func (v variant) fakeCreds(srv *backofficetest.Server) backoffice.Credentials {
+	if v == checksumVariant {
+		return srv.ChecksumCredentials()
+	}
+	return srv.BearerCredentials()
+}
+
+// forEachVariant runs f as a subtest per variant, named after it, as
+// net/http's run(t, f) runs a test per protocol. f calls t.Parallel if it
+// may run in parallel.
+func forEachVariant(t *testing.T, f func(t *testing.T, v variant)) {
 	t.Helper()
-	c, err := backoffice.NewClient(checksumCreds, append([]backoffice.Option{backoffice.WithBaseURL(r.URL), backoffice.WithRetryPolicy(fastRetries)}, opts...)...)
+	for _, v := range variants {
+		t.Run(v.String(), func(t *testing.T) { f(t, v) })
+	}
+}
+
+// newTestClient is how the tests build a Client (the Examples aside, which
+// read as user code): the variant of creds, talking to base, retrying
+// with fastRetries; opts come last, so they override.
+func newTestClient(t testing.TB, base string, creds backoffice.Credentials, opts ...backoffice.Option) *backoffice.Client {
+	t.Helper()
+	c, err := backoffice.NewClient(creds, append([]backoffice.Option{backoffice.WithBaseURL(base), backoffice.WithRetryPolicy(fastRetries)}, opts...)...)
 	require.NoError(t, err)
 	return c
 }

@@ -43,10 +43,7 @@ func hoFake(t *testing.T, opts ...backofficetest.Option) *backofficetest.Server 
 // hoClient is a bearer client for srv with hoPolicy.
 func hoClient(t *testing.T, srv *backofficetest.Server, opts ...backoffice.Option) *backoffice.Client {
 	t.Helper()
-	c, err := backoffice.NewClient(srv.BearerCredentials(),
-		append([]backoffice.Option{backoffice.WithBaseURL(srv.URL), backoffice.WithRetryPolicy(hoPolicy)}, opts...)...)
-	require.NoError(t, err)
-	return c
+	return newTestClient(t, srv.URL, srv.BearerCredentials(), append([]backoffice.Option{backoffice.WithRetryPolicy(hoPolicy)}, opts...)...)
 }
 
 // hoCheckUncertain checks what the contract promises of every

@@ -33,9 +33,7 @@ func (s *hoWire) firstPost() time.Time {
 
 func (s *hoWire) client(t *testing.T, opts ...backoffice.Option) *backoffice.Client {
 	t.Helper()
-	c, err := backoffice.NewClient(bearerCreds, append([]backoffice.Option{backoffice.WithBaseURL(s.URL), backoffice.WithRetryPolicy(hoPolicy)}, opts...)...)
-	require.NoError(t, err)
-	return c
+	return newTestClient(t, s.URL, bearerCreds, append([]backoffice.Option{backoffice.WithRetryPolicy(hoPolicy)}, opts...)...)
 }
 
 // The call every wire test makes: refund 5 EUR of db1 as mtid-1.

@@ -298,41 +298,32 @@ func checkReadAnswer(t *testing.T, b hostileBody, p *backoffice.Payment, err err
 func TestHostileResponsesToReads(t *testing.T) {
 	// Warm up whatever the SDK and net/http start once per process.
 	warm := newRecorder(t)
-	_, err := warm.bearer(t).Inquire(context.Background(), "w1")
+	_, err := newTestClient(t, warm.URL, bearerCreds).Inquire(context.Background(), "w1")
 	require.NoError(t, err)
 	warm.Close()
 
-	type variant struct {
-		name     string
-		checksum bool
-	}
-	for _, v := range []variant{{"bearer", false}, {"checksum", true}} {
+	for _, v := range variants {
 		for _, b := range hostileBodies() {
-			if v.checksum && b.refusal {
+			if v == checksumVariant && b.refusal {
 				continue // a bearer-shaped refusal
 			}
-			if v.checksum && b.ok {
+			if v == checksumVariant && b.ok {
 				continue // a bearer-shaped success
 			}
-			t.Run(v.name+"/"+b.name, func(t *testing.T) {
+			t.Run(v.String()+"/"+b.name, func(t *testing.T) {
 				before := runtime.NumGoroutine()
 				srv := newHostileServer(t, b.write, b.write)
 				var dc dialCounter
 				tr := dc.transport()
-				var creds backoffice.Credentials = bearerCreds
-				if v.checksum {
-					creds = checksumCreds
-				}
-				c, err := backoffice.NewClient(creds, backoffice.WithBaseURL(srv.URL),
+				c := newTestClient(t, srv.URL, v.creds(),
 					backoffice.WithHTTPClient(&http.Client{Transport: tr}),
 					backoffice.WithRetryPolicy(backoffice.RetryPolicy{MaxAttempts: 1}))
-				require.NoError(t, err)
 
 				ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 				defer cancel()
 				start := time.Now()
 				var p *backoffice.Payment
-				err = callNoPanic(t, func() (err error) {
+				err := callNoPanic(t, func() (err error) {
 					p, err = c.Inquire(ctx, "54289")
 					return err
 				})

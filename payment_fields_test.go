@@ -18,7 +18,7 @@ func TestPaymentCarriesTheFieldsUsersNeed(t *testing.T) {
 		`"shortId":"5420.6916.5424","source":"SCHEDULER","paymentMethod":"CC","risk":{"score":"100"},` +
 		`"customer":{"merchantCustomerId":"cust-42"},"customParameters":{"SHOPPER_tier":"gold","n":7},` +
 		`"result":{"code":"000.100.110","description":"ok"}}`
-	p, err := newRecorder(t, jsonAnswer(200, body)).bearer(t).Inquire(context.Background(), "p1")
+	p, err := newTestClient(t, newRecorder(t, jsonAnswer(200, body)).URL, bearerCreds).Inquire(context.Background(), "p1")
 	require.NoError(t, err)
 	assert.Equal(t, "8a82944a4cc25ebf014cc2c782423202", p.RegistrationID)
 	assert.Equal(t, "5420.6916.5424", p.ShortID)
@@ -30,7 +30,7 @@ func TestPaymentCarriesTheFieldsUsersNeed(t *testing.T) {
 
 	odd := `{"id":"p1","paymentType":"DB","risk":"high","customer":[1],"customParameters":{"x":{"nested":true}},` +
 		`"result":{"code":"000.100.110","description":"ok"}}`
-	p, err = newRecorder(t, jsonAnswer(200, odd)).bearer(t).Inquire(context.Background(), "p1")
+	p, err = newTestClient(t, newRecorder(t, jsonAnswer(200, odd)).URL, bearerCreds).Inquire(context.Background(), "p1")
 	require.NoError(t, err, "an unexpected shape in an optional field must not hide the payment")
 	assert.Equal(t, "p1", p.ID)
 	assert.Empty(t, p.RiskScore)
@@ -42,7 +42,7 @@ func TestPaymentPrintsReadably(t *testing.T) {
 	t.Parallel()
 	body := `{"id":"rf1","referencedId":"db1","paymentType":"RF","amount":"5.00","currency":"EUR","merchantTransactionId":"m-1",` +
 		`"result":{"code":"000.100.110","description":"ok"}}`
-	p, err := newRecorder(t, jsonAnswer(200, body)).bearer(t).Inquire(context.Background(), "rf1")
+	p, err := newTestClient(t, newRecorder(t, jsonAnswer(200, body)).URL, bearerCreds).Inquire(context.Background(), "rf1")
 	require.NoError(t, err)
 	want := `backoffice.Payment{rf1 RF 5.00 EUR result 000.100.110 "ok" of db1 merchantTransactionId "m-1"}`
 	for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {

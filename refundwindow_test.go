@@ -151,17 +151,17 @@ func TestRefundPastWindowIsRefusedBeforeSending(t *testing.T) {
 	longAgo := time.Now().AddDate(0, 0, -200)
 	tests := []struct {
 		name     string
-		checksum bool
+		v        variant
 		country  string
 		at       time.Time // the client's clock; zero = real time
 		bought   time.Time
 		deadline time.Time
 	}{
-		{"BR long ago, real clock", false, "BR", time.Time{}, longAgo, mustWindow(t, "BR").Deadline(longAgo)},
-		{"br lower case", false, "br", time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC), purchased, brDeadline},
-		{"BR one nanosecond late", false, "BR", brDeadline.Add(time.Nanosecond), purchased, brDeadline},
-		{"CL 11 months and a day", false, "CL", time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC), time.Date(2024, 3, 31, 0, 0, 0, 0, time.UTC), mustWindow(t, "CL").Deadline(time.Date(2024, 3, 31, 0, 0, 0, 0, time.UTC))},
-		{"checksum variant too", true, "BR", time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC), purchased, brDeadline},
+		{"BR long ago, real clock", bearerVariant, "BR", time.Time{}, longAgo, mustWindow(t, "BR").Deadline(longAgo)},
+		{"br lower case", bearerVariant, "br", time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC), purchased, brDeadline},
+		{"BR one nanosecond late", bearerVariant, "BR", brDeadline.Add(time.Nanosecond), purchased, brDeadline},
+		{"CL 11 months and a day", bearerVariant, "CL", time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC), time.Date(2024, 3, 31, 0, 0, 0, 0, time.UTC), mustWindow(t, "CL").Deadline(time.Date(2024, 3, 31, 0, 0, 0, 0, time.UTC))},
+		{"checksum variant too", checksumVariant, "BR", time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC), purchased, brDeadline},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -171,12 +171,9 @@ func TestRefundPastWindowIsRefusedBeforeSending(t *testing.T) {
 				at := tt.at
 				opts = append(opts, backoffice.WithClock(func() time.Time { return at }))
 			}
-			rec := newValidationRecorder(t, tt.checksum)
-			id := "db1"
-			if tt.checksum {
-				id = "54289"
-			}
-			_, err := rec.client(t, tt.checksum, opts...).Refund(context.Background(), id,
+			rec := newValidationRecorder(t, tt.v)
+			id := targetDebit.recorderID(tt.v)
+			_, err := newTestClient(t, rec.URL, tt.v.creds(), opts...).Refund(context.Background(), id,
 				backoffice.RefundRequest{Amount: dec("5"), Currency: "EUR", Country: tt.country, PurchasedAt: tt.bought})
 			var we *backoffice.RefundWindowError
 			require.ErrorAs(t, err, &we, "want *RefundWindowError, got %T: %v", err, err)
@@ -212,8 +209,8 @@ func TestRefundWithinWindowOrWithoutCheckIsSent(t *testing.T) {
 				at := tt.at
 				opts = append(opts, backoffice.WithClock(func() time.Time { return at }))
 			}
-			rec := newValidationRecorder(t, false)
-			_, err := rec.bearer(t, opts...).Refund(context.Background(), "db1",
+			rec := newValidationRecorder(t, bearerVariant)
+			_, err := newTestClient(t, rec.URL, bearerCreds, opts...).Refund(context.Background(), "db1",
 				backoffice.RefundRequest{Amount: dec("5"), Currency: "EUR", Country: tt.country, PurchasedAt: tt.bought})
 			var we *backoffice.RefundWindowError
 			assert.False(t, errors.As(err, &we), "refused as past the window: %v", err)
@@ -235,8 +232,8 @@ func TestRefundWindowNeedsBothCountryAndPurchaseDate(t *testing.T) {
 		{"PurchasedAt", "BR", time.Time{}},
 		{"Country", "", time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)},
 	} {
-		rec := newValidationRecorder(t, false)
-		_, err := rec.bearer(t).Refund(context.Background(), "db1",
+		rec := newValidationRecorder(t, bearerVariant)
+		_, err := newTestClient(t, rec.URL, bearerCreds).Refund(context.Background(), "db1",
 			backoffice.RefundRequest{Amount: dec("5"), Currency: "EUR", Country: tt.country, PurchasedAt: tt.bought})
 		var ve *backoffice.ValidationError
 		require.ErrorAs(t, err, &ve)

@@ -105,9 +105,7 @@ func found(payments string) func(int, http.ResponseWriter, *http.Request) {
 
 func (s *script) client(t *testing.T, opts ...backoffice.Option) *backoffice.Client {
 	t.Helper()
-	c, err := backoffice.NewClient(bearerCreds, append([]backoffice.Option{backoffice.WithBaseURL(s.URL), backoffice.WithRetryPolicy(fastRetries)}, opts...)...)
-	require.NoError(t, err)
-	return c
+	return newTestClient(t, s.URL, bearerCreds, opts...)
 }
 
 func refund(c *backoffice.Client) (*backoffice.Payment, error) {
@@ -140,9 +138,7 @@ func TestDecisionNeverSentExhaustedIsNotSentError(t *testing.T) {
 	require.NoError(t, err)
 	addr := ln.Addr().String()
 	ln.Close() // nothing listens: every dial is refused
-	c, err := backoffice.NewClient(bearerCreds, backoffice.WithBaseURL("http://"+addr), backoffice.WithRetryPolicy(fastRetries))
-	require.NoError(t, err)
-	_, err = refund(c)
+	_, err = refund(newTestClient(t, "http://"+addr, bearerCreds))
 	var ns *backoffice.NotSentError
 	require.ErrorAs(t, err, &ns)
 	var ue *backoffice.UncertainError

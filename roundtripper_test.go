@@ -109,8 +109,8 @@ func TestCredentialsMayBePointers(t *testing.T) {
 func TestErrorStringsNameTheMethodWithoutStutter(t *testing.T) {
 	t.Parallel()
 	rec := newRecorder(t)
-	checksum := rec.checksum(t)
-	bearer := rec.bearer(t)
+	checksum := newTestClient(t, rec.URL, checksumCreds)
+	bearer := newTestClient(t, rec.URL, bearerCreds)
 	ctx := context.Background()
 	cases := map[string]error{}
 	_, cases["Credit"] = checksum.Credit(ctx, backoffice.CreditRequest{})

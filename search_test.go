@@ -322,7 +322,7 @@ func TestSearchValidationSendsNothing(t *testing.T) {
 func TestSearchAndHistoryUnsupportedByChecksum(t *testing.T) {
 	t.Parallel()
 	rec := newRecorder(t)
-	c := rec.checksum(t)
+	c := newTestClient(t, rec.URL, checksumCreds)
 	_, errs := collect(c.Search(context.Background(), wholeDay()))
 	require.Len(t, errs, 1)
 	assert.ErrorIs(t, errs[0], backoffice.ErrUnsupported)
@@ -482,10 +482,7 @@ func newPageServer(t *testing.T, answer func(page int) (status int, body string)
 
 func (g *pageServer) client(t *testing.T, opts ...backoffice.Option) *backoffice.Client {
 	t.Helper()
-	c, err := backoffice.NewClient(bearerCreds, append([]backoffice.Option{backoffice.WithBaseURL(g.URL),
-		backoffice.WithRetryPolicy(searchPolicy)}, opts...)...)
-	require.NoError(t, err)
-	return c
+	return newTestClient(t, g.URL, bearerCreds, append([]backoffice.Option{backoffice.WithRetryPolicy(searchPolicy)}, opts...)...)
 }
 
 func (g *pageServer) rawQueries() []string {

@@ -143,21 +143,20 @@ func (l *leakLab) addErr(label string, err error) {
 	}
 }
 
-func (l *leakLab) bearer(base string, opts ...backoffice.Option) *backoffice.Client {
-	l.t.Helper()
-	c, err := backoffice.NewClient(backoffice.BearerCredentials{AccessToken: leakToken, EntityID: leakEntity},
-		append([]backoffice.Option{backoffice.WithBaseURL(base), backoffice.WithLogger(l.logger), backoffice.WithRetryPolicy(fastRetries)}, opts...)...)
-	require.NoError(l.t, err)
-	l.add("bearer client", c)
-	return c
+// leakCreds are v's credentials, made of the canaries.
+func leakCreds(v variant) backoffice.Credentials {
+	if v == checksumVariant {
+		return backoffice.ChecksumCredentials{MemberID: leakMember, SecureKey: leakKey}
+	}
+	return backoffice.BearerCredentials{AccessToken: leakToken, EntityID: leakEntity}
 }
 
-func (l *leakLab) checksum(base string, opts ...backoffice.Option) *backoffice.Client {
+// client builds a client of v with the canary credentials that logs to
+// the lab, and records it.
+func (l *leakLab) client(v variant, base string, opts ...backoffice.Option) *backoffice.Client {
 	l.t.Helper()
-	c, err := backoffice.NewClient(backoffice.ChecksumCredentials{MemberID: leakMember, SecureKey: leakKey},
-		append([]backoffice.Option{backoffice.WithBaseURL(base), backoffice.WithLogger(l.logger), backoffice.WithRetryPolicy(fastRetries)}, opts...)...)
-	require.NoError(l.t, err)
-	l.add("checksum client", c)
+	c := newTestClient(l.t, base, leakCreds(v), append([]backoffice.Option{backoffice.WithLogger(l.logger)}, opts...)...)
+	l.add(v.String()+" client", c)
 	return c
 }
 
@@ -209,90 +208,41 @@ func TestSecretHygieneEveryOperationAndErrorPath(t *testing.T) {
 			l.check()
 		})
 	}
-	scenario("Every operation of the bearer variant, succeeding", func(t *testing.T, l *leakLab) {
-		var (
-			err error
-			p   *backoffice.Payment
-			ps  []backoffice.Payment
-		)
-		ok := newRecorder(t, jsonAnswer(200, bearerAnswer))
-		bc := l.bearer(ok.URL, backoffice.WithTestMode(backoffice.TestModeInternal))
-		pay := func(label string, p *backoffice.Payment, err error) {
-			require.NoError(t, err, label)
-			l.addPayment(label, p)
-		}
-		p, err = bc.Capture(ctx, "pa1", backoffice.CaptureRequest{Amount: dec("1"), Currency: "EUR", MerchantTransactionID: "leak-1"})
-		pay("bearer capture", p, err)
-		p, err = bc.Refund(ctx, "db1", backoffice.RefundRequest{Amount: dec("1"), Currency: "EUR", MerchantTransactionID: "leak-1"})
-		pay("bearer refund", p, err)
-		p, err = bc.Reverse(ctx, "pa1", backoffice.ReversalRequest{MerchantTransactionID: "leak-1"})
-		pay("bearer full reversal", p, err)
-		p, err = bc.Reverse(ctx, "pa1", backoffice.ReversalRequest{Amount: dec("0.5"), Currency: "EUR", MerchantTransactionID: "leak-1"})
-		pay("bearer partial reversal", p, err)
-		p, err = bc.Rebill(ctx, "db1", backoffice.RebillRequest{Amount: dec("1"), Currency: "EUR", MerchantTransactionID: "leak-1"})
-		pay("bearer rebill", p, err)
-		p, err = bc.Chargeback(ctx, "db1", backoffice.ChargebackRequest{Amount: dec("1"), Currency: "EUR", MerchantTransactionID: "leak-1"})
-		pay("bearer chargeback", p, err)
-		p, err = bc.ReverseChargeback(ctx, "cb1", backoffice.ChargebackReversalRequest{Amount: dec("1"), Currency: "EUR", MerchantTransactionID: "leak-1"})
-		pay("bearer chargeback reversal", p, err)
-		p, err = bc.Credit(ctx, credit)
-		pay("bearer credit to card", p, err)
-		p, err = bc.Credit(ctx, backoffice.CreditRequest{Amount: dec("1"), Currency: "EUR", RegistrationID: "8a82944a4cc25ebf014cc2c782423202", MerchantTransactionID: "leak-1"})
-		pay("bearer credit to registration", p, err)
-		p, err = bc.Inquire(ctx, "p1")
-		pay("bearer inquiry", p, err)
-		ps, err = bc.QueryByMerchantTransactionID(ctx, "leak-1")
-		require.NoError(t, err)
-		for i := range ps {
-			l.addPayment("bearer query", &ps[i])
-		}
-		l.add("bearer query list", ps)
-		_, err = bc.TransactionList(ctx, backoffice.TransactionListRequest{From: time.Now().AddDate(0, 0, -1), To: time.Now()})
-		l.addErr("bearer transaction list (unsupported)", err)
-		_ = err
-		_ = p
-		_ = ps
-	})
-	scenario("Every operation of the checksum variant, succeeding or unsupported", func(t *testing.T, l *leakLab) {
-		var (
-			err error
-			p   *backoffice.Payment
-			ps  []backoffice.Payment
-		)
-		cok := newRecorder(t, jsonAnswer(200, checksumOK))
-		cc := l.checksum(cok.URL)
-		pay := func(label string, p *backoffice.Payment, err error) {
-			require.NoError(t, err, label)
-			l.addPayment(label, p)
-		}
-		p, err = cc.Capture(ctx, "54289", backoffice.CaptureRequest{Amount: dec("1"), Currency: "EUR", MerchantTransactionID: "leak-1"})
-		pay("checksum capture", p, err)
-		p, err = cc.Refund(ctx, "54289", backoffice.RefundRequest{Amount: dec("1"), Currency: "EUR", MerchantTransactionID: "leak-1"})
-		pay("checksum refund", p, err)
-		p, err = cc.Reverse(ctx, "54289", backoffice.ReversalRequest{MerchantTransactionID: "leak-1"})
-		pay("checksum reversal", p, err)
-		p, err = cc.Inquire(ctx, "54289")
-		pay("checksum inquiry", p, err)
-		ps, err = cc.TransactionList(ctx, backoffice.TransactionListRequest{From: time.Now().AddDate(0, 0, -1), To: time.Now(), Status: "capturesuccess"})
-		require.NoError(t, err)
-		l.add("checksum transaction list", ps)
-		_, err = cc.Rebill(ctx, "54289", backoffice.RebillRequest{Amount: dec("1"), Currency: "EUR", MerchantTransactionID: "leak-1"})
-		l.addErr("checksum rebill (unsupported)", err)
-		_, err = cc.Chargeback(ctx, "54289", backoffice.ChargebackRequest{Amount: dec("1"), Currency: "EUR", MerchantTransactionID: "leak-1"})
-		l.addErr("checksum chargeback (unsupported)", err)
-		_, err = cc.ReverseChargeback(ctx, "54289", backoffice.ChargebackReversalRequest{Amount: dec("1"), Currency: "EUR", MerchantTransactionID: "leak-1"})
-		l.addErr("checksum chargeback reversal (unsupported)", err)
-		_, err = cc.Credit(ctx, credit)
-		l.addErr("checksum credit (unsupported)", err)
-		_, err = cc.QueryByMerchantTransactionID(ctx, "leak-1")
-		l.addErr("checksum query (unsupported)", err)
-		_ = err
-		_ = p
-		_ = ps
-	})
+	for _, v := range variants {
+		// A variant performs the operation, or refuses it or lacks it: an
+		// error to check too.
+		scenario("Every operation of the "+v.String()+" variant", func(t *testing.T, l *leakLab) {
+			answer := bearerAnswer
+			if v == checksumVariant {
+				answer = checksumOK
+			}
+			c := l.client(v, newRecorder(t, jsonAnswer(200, answer)).URL, backoffice.WithTestMode(backoffice.TestModeInternal))
+			for _, op := range operations {
+				a := op.args(v)
+				a.mtid, a.card = "leak-1", leakCard()
+				if op.amount == amountOptional {
+					a.amount, a.currency = dec("0.5"), "EUR"
+				}
+				label := op.label(v)
+				p, ps, err := op.do(c, a)
+				if op.on(v) != supported {
+					l.addErr(label+" (refused or unsupported)", err)
+					continue
+				}
+				require.NoError(t, err, label)
+				l.addPayment(label, p)
+				for i := range ps {
+					l.addPayment(label, &ps[i])
+				}
+				if ps != nil {
+					l.add(label+" list", ps)
+				}
+			}
+		})
+	}
 	scenario("Validation errors, several of them about the secret fields themselves", func(t *testing.T, l *leakLab) {
-		bc := l.bearer(newRecorder(t, jsonAnswer(200, bearerAnswer)).URL, backoffice.WithTestMode(backoffice.TestModeInternal))
-		cc := l.checksum(newRecorder(t, jsonAnswer(200, checksumOK)).URL)
+		bc := l.client(bearerVariant, newRecorder(t, jsonAnswer(200, bearerAnswer)).URL, backoffice.WithTestMode(backoffice.TestModeInternal))
+		cc := l.client(checksumVariant, newRecorder(t, jsonAnswer(200, checksumOK)).URL)
 		var (
 			err error
 		)
@@ -349,7 +299,7 @@ func TestSecretHygieneEveryOperationAndErrorPath(t *testing.T) {
 			err error
 		)
 		echo := newRecorder(t, jsonAnswer(400, echoAnswer))
-		_, err = l.bearer(echo.URL).Credit(ctx, credit)
+		_, err = l.client(bearerVariant, echo.URL).Credit(ctx, credit)
 		l.addErr("echoing gateway", err)
 		_ = err
 	})
@@ -358,9 +308,9 @@ func TestSecretHygieneEveryOperationAndErrorPath(t *testing.T) {
 			err error
 		)
 		auth := newRecorder(t, jsonAnswer(401, `{"result":{"code":"800.900.300","description":"invalid authentication information"}}`))
-		_, err = l.bearer(auth.URL).Credit(ctx, credit)
+		_, err = l.client(bearerVariant, auth.URL).Credit(ctx, credit)
 		l.addErr("invalid authentication (credit)", err)
-		_, err = l.bearer(auth.URL).Inquire(ctx, "p1")
+		_, err = l.client(bearerVariant, auth.URL).Inquire(ctx, "p1")
 		l.addErr("invalid authentication (inquiry)", err)
 		_ = err
 	})
@@ -369,12 +319,12 @@ func TestSecretHygieneEveryOperationAndErrorPath(t *testing.T) {
 			err error
 		)
 		page := answer{status: 403, contentType: "text/html", body: "<html><body>Forbidden</body></html>"}
-		_, err = l.bearer(newRecorder(t, page).URL).Credit(ctx, credit)
+		_, err = l.client(bearerVariant, newRecorder(t, page).URL).Credit(ctx, credit)
 		l.addErr("HTML 403 on credit", err)
 		bad := answer{status: 502, contentType: "text/html", body: "<html><body>Bad Gateway</body></html>"}
-		_, err = l.bearer(newRecorder(t, bad).URL, backoffice.WithRetryPolicy(backoffice.RetryPolicy{MaxAttempts: 1})).Inquire(ctx, "p1")
+		_, err = l.client(bearerVariant, newRecorder(t, bad).URL, backoffice.WithRetryPolicy(backoffice.RetryPolicy{MaxAttempts: 1})).Inquire(ctx, "p1")
 		l.addErr("HTML 502 on inquiry", err)
-		_, err = l.checksum(newRecorder(t, answer{status: 200, contentType: "text/html", body: "<html>Invalid key</html>"}).URL).Inquire(ctx, "54289")
+		_, err = l.client(checksumVariant, newRecorder(t, answer{status: 200, contentType: "text/html", body: "<html>Invalid key</html>"}).URL).Inquire(ctx, "54289")
 		l.addErr("checksum HTML page", err)
 		_ = err
 	})
@@ -385,9 +335,9 @@ func TestSecretHygieneEveryOperationAndErrorPath(t *testing.T) {
 		)
 		s := newScript(t, func(_ int, w http.ResponseWriter, _ *http.Request) { htmlError(w, 502) },
 			func(_ int, w http.ResponseWriter, _ *http.Request) { htmlError(w, 503) })
-		_, err = l.bearer(s.URL).Credit(ctx, credit)
+		_, err = l.client(bearerVariant, s.URL).Credit(ctx, credit)
 		l.addErr("uncertain credit", err)
-		_, err = l.checksum(newRecorder(t, bad).URL).Capture(ctx, "54289", backoffice.CaptureRequest{Amount: dec("1"), Currency: "EUR", MerchantTransactionID: "leak-1"})
+		_, err = l.client(checksumVariant, newRecorder(t, bad).URL).Capture(ctx, "54289", backoffice.CaptureRequest{Amount: dec("1"), Currency: "EUR", MerchantTransactionID: "leak-1"})
 		l.addErr("uncertain checksum capture", err)
 		_ = err
 	})
@@ -397,7 +347,7 @@ func TestSecretHygieneEveryOperationAndErrorPath(t *testing.T) {
 		)
 		s := newScript(t, func(_ int, w http.ResponseWriter, _ *http.Request) { htmlError(w, 502) },
 			found(`{"id":"p3","paymentType":"CD","merchantTransactionId":"leak-1","result":{"code":"800.100.151","description":"transaction declined (invalid card)"}}`))
-		_, err = l.bearer(s.URL).Credit(ctx, credit)
+		_, err = l.client(bearerVariant, s.URL).Credit(ctx, credit)
 		l.addErr("reconciled refusal", err)
 		_ = err
 	})
@@ -413,7 +363,7 @@ func TestSecretHygieneEveryOperationAndErrorPath(t *testing.T) {
 			}
 		}, nil)
 		tctx, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
-		_, err = l.bearer(hang.URL).Credit(tctx, credit)
+		_, err = l.client(bearerVariant, hang.URL).Credit(tctx, credit)
 		cancel()
 		close(release)
 		l.addErr("context ended after sending", err)
@@ -427,7 +377,7 @@ func TestSecretHygieneEveryOperationAndErrorPath(t *testing.T) {
 		require.NoError(t, err)
 		addr := ln.Addr().String()
 		require.NoError(t, ln.Close())
-		_, err = l.bearer("http://"+addr).Credit(ctx, credit)
+		_, err = l.client(bearerVariant, "http://"+addr).Credit(ctx, credit)
 		l.addErr("never sent", err)
 		_ = err
 	})
@@ -436,7 +386,7 @@ func TestSecretHygieneEveryOperationAndErrorPath(t *testing.T) {
 			err error
 		)
 		throttled := newRecorder(t, jsonAnswer(200, `{"result":{"code":"800.120.100","description":"Rejected by Throttling."}}`))
-		_, err = l.bearer(throttled.URL).Credit(ctx, credit)
+		_, err = l.client(bearerVariant, throttled.URL).Credit(ctx, credit)
 		l.addErr("throttled", err)
 		_ = err
 	})
@@ -445,12 +395,12 @@ func TestSecretHygieneEveryOperationAndErrorPath(t *testing.T) {
 			err error
 		)
 		declined := newRecorder(t, jsonAnswer(200, `{"paymentId":"54290","transactionStatus":"N","status":"capturefailed","result":{"code":"00035","description":"declined"}}`))
-		_, err = l.checksum(declined.URL).Capture(ctx, "54289", backoffice.CaptureRequest{Amount: dec("1"), Currency: "EUR", MerchantTransactionID: "leak-1"})
+		_, err = l.client(checksumVariant, declined.URL).Capture(ctx, "54289", backoffice.CaptureRequest{Amount: dec("1"), Currency: "EUR", MerchantTransactionID: "leak-1"})
 		l.addErr("checksum refusal", err)
 		_ = err
 	})
 	scenario("Refund past its window", func(t *testing.T, l *leakLab) {
-		bc := l.bearer(newRecorder(t, jsonAnswer(200, bearerAnswer)).URL, backoffice.WithTestMode(backoffice.TestModeInternal))
+		bc := l.client(bearerVariant, newRecorder(t, jsonAnswer(200, bearerAnswer)).URL, backoffice.WithTestMode(backoffice.TestModeInternal))
 		var (
 			err error
 		)
@@ -489,8 +439,8 @@ func TestSecretHygieneFormattedValues(t *testing.T) {
 		l.add(name, v)
 	}
 	rec := newRecorder(t)
-	l.add("bearer client", l.bearer(rec.URL))
-	l.add("checksum client", l.checksum(rec.URL))
+	l.add("bearer client", l.client(bearerVariant, rec.URL))
+	l.add("checksum client", l.client(checksumVariant, rec.URL))
 
 	l.check()
 
@@ -544,9 +494,8 @@ func TestSecretHygieneSlogOfSDKValues(t *testing.T) {
 func TestSecretHygieneEchoedCardValuesAreMasked(t *testing.T) {
 	t.Parallel()
 	rec := newRecorder(t, jsonAnswer(400, echoAnswer))
-	c, err := backoffice.NewClient(backoffice.BearerCredentials{AccessToken: leakToken, EntityID: leakEntity}, backoffice.WithBaseURL(rec.URL))
-	require.NoError(t, err)
-	_, err = c.Credit(context.Background(), backoffice.CreditRequest{Amount: dec("1"), Currency: "EUR", PaymentBrand: "VISA", Card: leakCard(), MerchantTransactionID: "leak-1"})
+	c := newTestClient(t, rec.URL, leakCreds(bearerVariant))
+	_, err := c.Credit(context.Background(), backoffice.CreditRequest{Amount: dec("1"), Currency: "EUR", PaymentBrand: "VISA", Card: leakCard(), MerchantTransactionID: "leak-1"})
 	var re *backoffice.ResultError
 	require.ErrorAs(t, err, &re)
 	assert.Equal(t, 400, re.StatusCode)
@@ -578,13 +527,12 @@ func TestSecretsNeverOnTheWire(t *testing.T) {
 		{{status: 502, contentType: "text/html", body: "<html>Bad Gateway</html>"}}, // ambiguous: retries and inquiries
 	} {
 		rec := newRecorder(t, answers...)
-		c, err := backoffice.NewClient(backoffice.ChecksumCredentials{MemberID: leakMember, SecureKey: leakKey}, backoffice.WithBaseURL(rec.URL), backoffice.WithRetryPolicy(fastRetries))
-		require.NoError(t, err)
-		_, _ = c.Capture(ctx, "54289", backoffice.CaptureRequest{Amount: dec("1"), Currency: "EUR", MerchantTransactionID: "w-1"})
-		_, _ = c.Refund(ctx, "54289", backoffice.RefundRequest{Amount: dec("1"), Currency: "EUR", MerchantTransactionID: "w-2"})
-		_, _ = c.Reverse(ctx, "54289", backoffice.ReversalRequest{MerchantTransactionID: "w-3"})
-		_, _ = c.Inquire(ctx, "54289")
-		_, _ = c.TransactionList(ctx, backoffice.TransactionListRequest{From: time.Now().AddDate(0, 0, -1), To: time.Now()})
+		c := newTestClient(t, rec.URL, leakCreds(checksumVariant))
+		for i, op := range opsWhere(func(op testOp, v variant) bool { return v == checksumVariant && op.on(v) == supported }) {
+			a := op.args(op.v)
+			a.mtid = fmt.Sprintf("w-%d", i+1)
+			_, _, _ = op.do(c, a)
+		}
 		reqs := rec.Requests()
 		require.GreaterOrEqual(t, len(reqs), 5)
 		for i, r := range reqs {
@@ -595,9 +543,8 @@ func TestSecretsNeverOnTheWire(t *testing.T) {
 	}
 
 	rec := newRecorder(t, jsonAnswer(200, bearerAnswer))
-	c, err := backoffice.NewClient(backoffice.BearerCredentials{AccessToken: leakToken, EntityID: leakEntity}, backoffice.WithBaseURL(rec.URL))
-	require.NoError(t, err)
-	_, err = c.Credit(ctx, backoffice.CreditRequest{Amount: dec("1"), Currency: "EUR", PaymentBrand: "VISA", Card: leakCard(), MerchantTransactionID: "leak-1"})
+	c := newTestClient(t, rec.URL, leakCreds(bearerVariant))
+	_, err := c.Credit(ctx, backoffice.CreditRequest{Amount: dec("1"), Currency: "EUR", PaymentBrand: "VISA", Card: leakCard(), MerchantTransactionID: "leak-1"})
 	require.NoError(t, err)
 	_, err = c.Inquire(ctx, "p1")
 	require.NoError(t, err)
@@ -614,16 +561,17 @@ func TestSecretsNeverOnTheWire(t *testing.T) {
 func TestUserAgentNamesSDKAndVersion(t *testing.T) {
 	t.Parallel()
 	require.NotEmpty(t, backoffice.Version)
-	for _, checksum := range []bool{false, true} {
+	forEachVariant(t, func(t *testing.T, v variant) {
+		t.Parallel()
 		for _, extra := range []string{"", "shop-backend/1.2"} {
-			t.Run(fmt.Sprintf("checksum=%v extra=%q", checksum, extra), func(t *testing.T) {
+			t.Run(fmt.Sprintf("extra=%q", extra), func(t *testing.T) {
 				t.Parallel()
-				rec := newValidationRecorder(t, checksum)
+				rec := newValidationRecorder(t, v)
 				var opts []backoffice.Option
 				if extra != "" {
 					opts = append(opts, backoffice.WithUserAgent(extra))
 				}
-				_, err := rec.client(t, checksum, opts...).Inquire(context.Background(), "54289")
+				_, err := newTestClient(t, rec.URL, v.creds(), opts...).Inquire(context.Background(), "54289")
 				require.NoError(t, err)
 				reqs := rec.Requests()
 				require.Len(t, reqs, 1)
@@ -637,5 +585,5 @@ func TestUserAgentNamesSDKAndVersion(t *testing.T) {
 				}
 			})
 		}
-	}
+	})
 }

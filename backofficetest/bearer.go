@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+
+	"github.com/c81406b6/backoffice"
 )
 
 // The bearer (Open Payment Platform) variant. Every handler takes commit:
@@ -38,61 +40,59 @@ func (s *Server) newParams(form url.Values) *params {
 	return &params{form: form, echoCard: s.echoCard}
 }
 
-// bearerOperation serves POST /v1/payments/{refID}: an operation on an
-// earlier payment.
-func (s *Server) bearerOperation(r *http.Request, form url.Values, refID string, commit bool) answer {
+// bearerMoney is the skeleton of every handler that moves money: check
+// the token and entity, read the payment type (one of allowed) and the
+// fields every payment carries, let fill read what the operation adds,
+// then answer the parameter errors or book.
+func (s *Server) bearerMoney(r *http.Request, form url.Values, commit bool, allowed []backoffice.PaymentType, fill func(p *params, op *operation)) answer {
 	if !s.bearerAuthorized(r, form.Get("entityId")) {
 		return s.bearerUnauthorized()
 	}
 	p := s.newParams(form)
-	op := operation{typ: p.paymentType(cp, rf, rv, rb, cb, cr), refID: refID, mtid: p.common(), forced: forcedCode(r)}
-	if op.typ == rv && !p.present("amount") && !p.present("currency") {
-		op.full = true // a full reversal sends neither
-	} else {
-		op.amount, op.currency = p.amount(), p.currency()
-	}
+	op := operation{typ: p.paymentType(allowed...), mtid: p.common(), forced: forcedCode(r)}
+	fill(p, &op)
 	if p.errs != nil {
 		return s.bearerParameterErrors(p.errs)
 	}
 	return s.bearerBook(op, commit)
+}
+
+// bearerOperation serves POST /v1/payments/{refID}: an operation on an
+// earlier payment.
+func (s *Server) bearerOperation(r *http.Request, form url.Values, refID string, commit bool) answer {
+	return s.bearerMoney(r, form, commit, []backoffice.PaymentType{cp, rf, rv, rb, cb, cr}, func(p *params, op *operation) {
+		op.refID = refID
+		if op.typ == rv && !p.present("amount") && !p.present("currency") {
+			op.full = true // a full reversal sends neither
+		} else {
+			op.amount, op.currency = p.amount(), p.currency()
+		}
+	})
 }
 
 // bearerInitial serves POST /v1/payments: a PA or DB (so that tests in any
 // language can seed over HTTP), or a stand-alone credit to a card.
 func (s *Server) bearerInitial(r *http.Request, form url.Values, commit bool) answer {
-	if !s.bearerAuthorized(r, form.Get("entityId")) {
-		return s.bearerUnauthorized()
-	}
-	p := s.newParams(form)
-	op := operation{typ: p.paymentType(pa, db, cd), mtid: p.common(), forced: forcedCode(r)}
-	op.amount, op.currency = p.amount(), p.currency()
-	credit := op.typ == cd
-	if credit {
-		op.brand = p.match("paymentBrand", brandPattern)
-	} else {
-		op.brand = p.optional("paymentBrand", brandPattern)
-	}
-	op.cardNumber, op.card = p.card(credit)
-	if p.errs != nil {
-		return s.bearerParameterErrors(p.errs)
-	}
-	return s.bearerBook(op, commit)
+	return s.bearerMoney(r, form, commit, []backoffice.PaymentType{pa, db, cd}, func(p *params, op *operation) {
+		op.amount, op.currency = p.amount(), p.currency()
+		credit := op.typ == cd
+		if credit {
+			op.brand = p.match("paymentBrand", brandPattern)
+		} else {
+			op.brand = p.optional("paymentBrand", brandPattern)
+		}
+		op.cardNumber, op.card = p.card(credit)
+	})
 }
 
 // bearerRegistrationCredit serves POST /v1/registrations/{id}/payments: a
 // credit to a stored card.
 func (s *Server) bearerRegistrationCredit(r *http.Request, form url.Values, registrationID string, commit bool) answer {
-	if !s.bearerAuthorized(r, form.Get("entityId")) {
-		return s.bearerUnauthorized()
-	}
-	p := s.newParams(form)
-	op := operation{typ: p.paymentType(cd), registrationID: registrationID, mtid: p.common(), forced: forcedCode(r)}
-	op.amount, op.currency = p.amount(), p.currency()
-	op.brand = p.optional("paymentBrand", brandPattern)
-	if p.errs != nil {
-		return s.bearerParameterErrors(p.errs)
-	}
-	return s.bearerBook(op, commit)
+	return s.bearerMoney(r, form, commit, []backoffice.PaymentType{cd}, func(p *params, op *operation) {
+		op.registrationID = registrationID
+		op.amount, op.currency = p.amount(), p.currency()
+		op.brand = p.optional("paymentBrand", brandPattern)
+	})
 }
 
 // bearerQueryByID serves GET /v1/query/{id}: the payment's original
