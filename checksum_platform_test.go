@@ -141,25 +141,30 @@ func TestChecksumEveryRequestSigned(t *testing.T) {
 	defer srv.Close()
 	creds := srv.ChecksumCredentials()
 	c := newTestClient(t, srv.URL, srv.ChecksumCredentials(), withMatrixPolicy)
-	ctx := context.Background()
-	pa := srv.TrackingID(srv.Preauthorize(dec("10.00"), "EUR"))
-	pa2 := srv.TrackingID(srv.Preauthorize(dec("10.00"), "EUR"))
 	e, err := srv.Seed(backofficetest.SeedPayment{Type: backoffice.PaymentTypeDebit, Amount: dec("5.00"), Currency: "EUR", MerchantTransactionID: "order-1"})
 	require.NoError(t, err)
-	_, err = c.Capture(ctx, pa, backoffice.CaptureRequest{Amount: dec("10.00"), Currency: "EUR"})
-	require.NoError(t, err)
-	_, err = c.Refund(ctx, pa, backoffice.RefundRequest{Amount: dec("2.50"), Currency: "EUR"})
-	require.NoError(t, err)
-	_, err = c.Reverse(ctx, pa2, backoffice.ReversalRequest{})
-	require.NoError(t, err)
-	_, err = c.Inquire(ctx, pa)
-	require.NoError(t, err)
-	p, err := c.InquireByMerchantTransactionID(ctx, "order-1")
-	require.NoError(t, err)
-	assert.Equal(t, srv.TrackingID(e.ID), p.ID)
-	ps, err := c.TransactionList(ctx, backoffice.TransactionListRequest{From: time.Now(), To: time.Now()})
-	require.NoError(t, err)
-	require.Len(t, ps, 3)
+	payments := 1
+	var list []backoffice.Payment
+	for _, o := range opsWhere(func(op testOp, v variant) bool { return v == checksumVariant && op.on(v) == supported }) {
+		var target string
+		switch o.target {
+		case targetMerchantTxID:
+			target = "order-1"
+		case targetNone:
+		default:
+			target = srv.TrackingID(o.target.book(srv))
+			payments++
+		}
+		p, ps, err := o.do(c, o.ledgerArgs(target, ""))
+		require.NoError(t, err, o.name)
+		switch o.target {
+		case targetMerchantTxID:
+			assert.Equal(t, srv.TrackingID(e.ID), p.ID)
+		case targetNone:
+			list = ps
+		}
+	}
+	require.Len(t, list, payments, "the list holds every payment booked")
 
 	reqs := srv.Requests()
 	require.NotEmpty(t, reqs)

@@ -22,59 +22,31 @@ type hoOp struct {
 
 var hoCard = backoffice.Card{Number: "4200000000000000", Holder: "Jane Jones", ExpiryMonth: "12", ExpiryYear: "2031", CVV: "737"}
 
+// hoOps are the bearer money-moving operations of the catalogue, each on
+// a fresh target bearing 10.00 EUR.
 func hoOps() []hoOp {
-	return []hoOp{
-		{"capture", backoffice.PaymentTypeCapture, backofficetest.OpCapture, func(t *testing.T, srv *backofficetest.Server, _ *backoffice.Client) (string, func(context.Context, *backoffice.Client) (*backoffice.Payment, error)) {
-			pa := srv.Preauthorize(dec("50.00"), "EUR")
-			return pa, func(ctx context.Context, c *backoffice.Client) (*backoffice.Payment, error) {
-				return c.Capture(ctx, pa, backoffice.CaptureRequest{Amount: dec("20"), Currency: "EUR"})
-			}
-		}},
-		{"refund", backoffice.PaymentTypeRefund, backofficetest.OpRefund, func(t *testing.T, srv *backofficetest.Server, _ *backoffice.Client) (string, func(context.Context, *backoffice.Client) (*backoffice.Payment, error)) {
-			db := srv.Debit(dec("50.00"), "EUR")
-			return db, func(ctx context.Context, c *backoffice.Client) (*backoffice.Payment, error) {
-				return c.Refund(ctx, db, backoffice.RefundRequest{Amount: dec("5"), Currency: "EUR"})
-			}
-		}},
-		{"full reversal", backoffice.PaymentTypeReversal, backofficetest.OpReversal, func(t *testing.T, srv *backofficetest.Server, _ *backoffice.Client) (string, func(context.Context, *backoffice.Client) (*backoffice.Payment, error)) {
-			pa := srv.Preauthorize(dec("50.00"), "EUR")
-			return pa, func(ctx context.Context, c *backoffice.Client) (*backoffice.Payment, error) {
-				return c.Reverse(ctx, pa, backoffice.ReversalRequest{})
-			}
-		}},
-		{"partial reversal", backoffice.PaymentTypeReversal, backofficetest.OpReversal, func(t *testing.T, srv *backofficetest.Server, _ *backoffice.Client) (string, func(context.Context, *backoffice.Client) (*backoffice.Payment, error)) {
-			pa := srv.Preauthorize(dec("50.00"), "EUR")
-			return pa, func(ctx context.Context, c *backoffice.Client) (*backoffice.Payment, error) {
-				return c.Reverse(ctx, pa, backoffice.ReversalRequest{Amount: dec("10.00"), Currency: "EUR"})
-			}
-		}},
-		{"rebill", backoffice.PaymentTypeRebill, backofficetest.OpRebill, func(t *testing.T, srv *backofficetest.Server, _ *backoffice.Client) (string, func(context.Context, *backoffice.Client) (*backoffice.Payment, error)) {
-			db := srv.Debit(dec("50.00"), "EUR")
-			return db, func(ctx context.Context, c *backoffice.Client) (*backoffice.Payment, error) {
-				return c.Rebill(ctx, db, backoffice.RebillRequest{Amount: dec("7.10"), Currency: "EUR"})
-			}
-		}},
-		{"chargeback", backoffice.PaymentTypeChargeback, backofficetest.OpChargeback, func(t *testing.T, srv *backofficetest.Server, _ *backoffice.Client) (string, func(context.Context, *backoffice.Client) (*backoffice.Payment, error)) {
-			db := srv.Debit(dec("50.00"), "EUR")
-			return db, func(ctx context.Context, c *backoffice.Client) (*backoffice.Payment, error) {
-				return c.Chargeback(ctx, db, backoffice.ChargebackRequest{Amount: dec("50.00"), Currency: "EUR"})
-			}
-		}},
-		{"chargeback reversal", backoffice.PaymentTypeChargebackReversal, backofficetest.OpChargebackReversal, func(t *testing.T, srv *backofficetest.Server, c *backoffice.Client) (string, func(context.Context, *backoffice.Client) (*backoffice.Payment, error)) {
-			db := srv.Debit(dec("50.00"), "EUR")
-			cb, err := c.Chargeback(hoCtx(t, 5*time.Second), db, backoffice.ChargebackRequest{Amount: dec("50.00"), Currency: "EUR"})
-			require.NoError(t, err)
-			return cb.ID, func(ctx context.Context, c *backoffice.Client) (*backoffice.Payment, error) {
-				return c.ReverseChargeback(ctx, cb.ID, backoffice.ChargebackReversalRequest{Amount: dec("50.00"), Currency: "EUR"})
-			}
-		}},
-		{"credit", backoffice.PaymentTypeCredit, backofficetest.OpCredit, func(t *testing.T, srv *backofficetest.Server, _ *backoffice.Client) (string, func(context.Context, *backoffice.Client) (*backoffice.Payment, error)) {
-			return "", func(ctx context.Context, c *backoffice.Client) (*backoffice.Payment, error) {
+	var out []hoOp
+	for _, o := range opsWhere(func(op testOp, v variant) bool {
+		return v == bearerVariant && op.on(v) == supported && op.movesMoney()
+	}) {
+		out = append(out, hoOp{o.name, o.paymentType, o.fakeOp(), func(_ *testing.T, srv *backofficetest.Server, _ *backoffice.Client) (string, func(context.Context, *backoffice.Client) (*backoffice.Payment, error)) {
+			target := o.target.book(srv)
+			a := o.ledgerArgs(target, "")
+			if o.target == targetNone {
 				card := hoCard
-				return c.Credit(ctx, backoffice.CreditRequest{Amount: dec("12.00"), Currency: "EUR", PaymentBrand: "VISA", Card: &card})
+				a.card = &card
 			}
-		}},
+			ref := target
+			if o.target == targetRegistration {
+				ref = "" // a credit references no payment: found by its type
+			}
+			return ref, func(ctx context.Context, c *backoffice.Client) (*backoffice.Payment, error) {
+				p, _, err := o.call(ctx, c, a)
+				return p, err
+			}
+		}})
 	}
+	return out
 }
 
 // hoFault is a way for the first attempt to go wrong. attemptTimeout means

@@ -19,7 +19,8 @@ import (
 // called one way (Reverse is two entries, full and partial; Credit two, to
 // a card and to a registration).
 type testOp struct {
-	name string // "capture", "credit to card": a subtest's name after its variant
+	name   string // "capture", "credit to card": a subtest's name after its variant
+	method string // the Client method it calls, as errors name it: "Capture"
 
 	// What each variant does with the call: performs it, refuses it before
 	// sending (a *ValidationError), or lacks it (ErrUnsupported).
@@ -111,7 +112,7 @@ var (
 // operations is the catalogue.
 var operations = []testOp{
 	{
-		name: "capture", bearer: supported, checksum: supported,
+		name: "capture", method: "Capture", bearer: supported, checksum: supported,
 		paymentType: backoffice.PaymentTypeCapture, amount: amountRequired, target: targetPreauthorization, repeatable: true,
 		call: func(ctx context.Context, c *backoffice.Client, a opArgs) (*backoffice.Payment, []backoffice.Payment, error) {
 			return single(c.Capture(ctx, a.id, backoffice.CaptureRequest{Amount: a.amount, Currency: a.currency, MerchantTransactionID: a.mtid, Extra: a.extra}))
@@ -122,7 +123,7 @@ var operations = []testOp{
 		},
 	},
 	{
-		name: "refund", bearer: supported, checksum: supported,
+		name: "refund", method: "Refund", bearer: supported, checksum: supported,
 		paymentType: backoffice.PaymentTypeRefund, amount: amountRequired, target: targetDebit, repeatable: true,
 		call: func(ctx context.Context, c *backoffice.Client, a opArgs) (*backoffice.Payment, []backoffice.Payment, error) {
 			return single(c.Refund(ctx, a.id, backoffice.RefundRequest{Amount: a.amount, Currency: a.currency, MerchantTransactionID: a.mtid, Extra: a.extra}))
@@ -133,7 +134,7 @@ var operations = []testOp{
 		},
 	},
 	{
-		name: "full reversal", bearer: supported, checksum: supported,
+		name: "full reversal", method: "Reverse", bearer: supported, checksum: supported,
 		paymentType: backoffice.PaymentTypeReversal, amount: noAmount, target: targetPreauthorization,
 		call: reverse,
 		golden: []goldenCase{
@@ -143,7 +144,7 @@ var operations = []testOp{
 	},
 	{
 		// The checksum platform reverses whole payments only.
-		name: "partial reversal", bearer: supported, checksum: refused,
+		name: "partial reversal", method: "Reverse", bearer: supported, checksum: refused,
 		paymentType: backoffice.PaymentTypeReversal, amount: amountOptional, target: targetPreauthorization,
 		call: reverse,
 		golden: []goldenCase{
@@ -151,7 +152,7 @@ var operations = []testOp{
 		},
 	},
 	{
-		name: "rebill", bearer: supported, checksum: unsupported,
+		name: "rebill", method: "Rebill", bearer: supported, checksum: unsupported,
 		paymentType: backoffice.PaymentTypeRebill, amount: amountRequired, target: targetDebit, repeatable: true,
 		call: func(ctx context.Context, c *backoffice.Client, a opArgs) (*backoffice.Payment, []backoffice.Payment, error) {
 			return single(c.Rebill(ctx, a.id, backoffice.RebillRequest{Amount: a.amount, Currency: a.currency, MerchantTransactionID: a.mtid, Extra: a.extra}))
@@ -161,7 +162,7 @@ var operations = []testOp{
 		},
 	},
 	{
-		name: "chargeback", bearer: supported, checksum: unsupported,
+		name: "chargeback", method: "Chargeback", bearer: supported, checksum: unsupported,
 		paymentType: backoffice.PaymentTypeChargeback, amount: amountRequired, target: targetDebit,
 		call: func(ctx context.Context, c *backoffice.Client, a opArgs) (*backoffice.Payment, []backoffice.Payment, error) {
 			return single(c.Chargeback(ctx, a.id, backoffice.ChargebackRequest{Amount: a.amount, Currency: a.currency, MerchantTransactionID: a.mtid, Extra: a.extra}))
@@ -172,7 +173,7 @@ var operations = []testOp{
 		},
 	},
 	{
-		name: "chargeback reversal", bearer: supported, checksum: unsupported,
+		name: "chargeback reversal", method: "ReverseChargeback", bearer: supported, checksum: unsupported,
 		paymentType: backoffice.PaymentTypeChargebackReversal, amount: amountRequired, target: targetChargeback,
 		call: func(ctx context.Context, c *backoffice.Client, a opArgs) (*backoffice.Payment, []backoffice.Payment, error) {
 			return single(c.ReverseChargeback(ctx, a.id, backoffice.ChargebackReversalRequest{Amount: a.amount, Currency: a.currency, MerchantTransactionID: a.mtid, Extra: a.extra}))
@@ -182,7 +183,7 @@ var operations = []testOp{
 		},
 	},
 	{
-		name: "credit to card", bearer: supported, checksum: unsupported,
+		name: "credit to card", method: "Credit", bearer: supported, checksum: unsupported,
 		paymentType: backoffice.PaymentTypeCredit, amount: amountRequired, target: targetNone, repeatable: true,
 		call: func(ctx context.Context, c *backoffice.Client, a opArgs) (*backoffice.Payment, []backoffice.Payment, error) {
 			cd := a.card
@@ -196,7 +197,7 @@ var operations = []testOp{
 		},
 	},
 	{
-		name: "credit to registration", bearer: supported, checksum: unsupported,
+		name: "credit to registration", method: "Credit", bearer: supported, checksum: unsupported,
 		paymentType: backoffice.PaymentTypeCredit, amount: amountRequired, target: targetRegistration, repeatable: true,
 		call: func(ctx context.Context, c *backoffice.Client, a opArgs) (*backoffice.Payment, []backoffice.Payment, error) {
 			return single(c.Credit(ctx, backoffice.CreditRequest{Amount: a.amount, Currency: a.currency, RegistrationID: a.id, MerchantTransactionID: a.mtid, Extra: a.extra}))
@@ -206,7 +207,7 @@ var operations = []testOp{
 		},
 	},
 	{
-		name: "inquiry", bearer: supported, checksum: supported, target: targetPayment,
+		name: "inquiry", method: "Inquire", bearer: supported, checksum: supported, target: targetPayment,
 		call: func(ctx context.Context, c *backoffice.Client, a opArgs) (*backoffice.Payment, []backoffice.Payment, error) {
 			return single(c.Inquire(ctx, a.id))
 		},
@@ -216,7 +217,7 @@ var operations = []testOp{
 		},
 	},
 	{
-		name: "query by merchantTransactionId", bearer: supported, checksum: unsupported, target: targetMerchantTxID,
+		name: "query by merchantTransactionId", method: "QueryByMerchantTransactionID", bearer: supported, checksum: unsupported, target: targetMerchantTxID,
 		call: func(ctx context.Context, c *backoffice.Client, a opArgs) (*backoffice.Payment, []backoffice.Payment, error) {
 			return many(c.QueryByMerchantTransactionID(ctx, a.id))
 		},
@@ -225,7 +226,7 @@ var operations = []testOp{
 		},
 	},
 	{
-		name: "inquiry by merchantTransactionId", bearer: unsupported, checksum: supported, target: targetMerchantTxID,
+		name: "inquiry by merchantTransactionId", method: "InquireByMerchantTransactionID", bearer: unsupported, checksum: supported, target: targetMerchantTxID,
 		call: func(ctx context.Context, c *backoffice.Client, a opArgs) (*backoffice.Payment, []backoffice.Payment, error) {
 			return single(c.InquireByMerchantTransactionID(ctx, a.id))
 		},
@@ -234,7 +235,7 @@ var operations = []testOp{
 		},
 	},
 	{
-		name: "transaction list", bearer: unsupported, checksum: supported, target: targetNone,
+		name: "transaction list", method: "TransactionList", bearer: unsupported, checksum: supported, target: targetNone,
 		call: func(ctx context.Context, c *backoffice.Client, a opArgs) (*backoffice.Payment, []backoffice.Payment, error) {
 			r := a.list
 			if r.From.IsZero() {
@@ -247,6 +248,12 @@ var operations = []testOp{
 				From: goldenFrom, To: goldenFrom.AddDate(0, 0, 30), Status: "capturesuccess"}}},
 			{checksumVariant, "checksum_transaction_list_page", nil, opArgs{list: backoffice.TransactionListRequest{
 				From: goldenFrom.In(time.FixedZone("", 5*3600+1800)), To: goldenFrom.AddDate(0, 0, 30), PaymentID: "54289", Page: 2, PageSize: 30}}},
+		},
+	},
+	{
+		name: "history", method: "History", bearer: supported, checksum: unsupported, target: targetPayment,
+		call: func(ctx context.Context, c *backoffice.Client, a opArgs) (*backoffice.Payment, []backoffice.Payment, error) {
+			return many(c.History(ctx, a.id))
 		},
 	},
 }
