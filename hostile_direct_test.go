@@ -75,7 +75,7 @@ type hdGateway struct {
 	nPost,
 	nGet int
 	post, get func(n int, w http.ResponseWriter, r *http.Request, g *hdGateway)
-	arrived chan *hdReq // every request, when it arrives (buffered; dropped when full)
+	arrived   chan *hdReq // every request, when it arrives (buffered; dropped when full)
 }
 
 func newHDGateway(t *testing.T, post, get func(n int, w http.ResponseWriter, r *http.Request, g *hdGateway)) *hdGateway {
