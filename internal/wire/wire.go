@@ -102,23 +102,36 @@ var ErrInvalidUTF8 = errors.New("body is not valid UTF-8")
 
 // Decode decodes body, which must be a JSON object carrying a result code:
 // anything else (an array, null, an object without result) is not an answer
-// of the gateway, whatever the HTTP status.
+// of the gateway, whatever the HTTP status. Invalid UTF-8 anywhere in body
+// is ErrInvalidUTF8; other refusals are encoding/json's errors, as
+// *json.SyntaxError or *json.UnmarshalTypeError.
 func Decode(body []byte) (*Payment, error) {
 	if !utf8.Valid(body) {
 		return nil, ErrInvalidUTF8
 	}
-	var p Payment
-	if err := json.Unmarshal(body, &p); err != nil {
-		return nil, err
+	p, ok := decodeFast(body)
+	if !ok {
+		p = new(Payment)
+		if err := json.Unmarshal(body, p); err != nil {
+			return nil, err
+		}
 	}
 	if p.Result == nil || p.Result.Code == "" {
 		return nil, ErrNotResult
 	}
-	return &p, nil
+	return p, nil
 }
 
 // DecodeRecord decodes one record of a list; it need not carry a result.
+// Unlike Decode it does not refuse invalid UTF-8 (a record was part of a
+// body Decode checked): such a record is decoded by encoding/json, which
+// replaces the bytes.
 func DecodeRecord(raw []byte) (*Payment, error) {
+	if utf8.Valid(raw) {
+		if p, ok := decodeFast(raw); ok {
+			return p, nil
+		}
+	}
 	var p Payment
 	if err := json.Unmarshal(raw, &p); err != nil {
 		return nil, err
