@@ -1,6 +1,21 @@
 // Package wire holds the JSON shapes both gateway variants answer with, and
 // decodes them leniently: unknown fields are ignored, and the few fields
 // the gateways send as strings or numbers interchangeably accept both.
+//
+// Decode and DecodeRecord, run on every answer, use a single-pass decoder
+// (fast.go) that gives exactly what encoding/json gives for the Payment
+// shape, and hands every body it cannot decode that way to encoding/json
+// (the rare path: refused, oddly typed or oddly keyed bodies), so that
+// errors stay encoding/json's. Keys are matched as encoding/json matches
+// them, case-insensitively (the checksum list's refundamount and the
+// inquiry's refundAmount both fill RefundAmount; an integration may rely on
+// other spellings too): the single pass folds ASCII keys, and a key with
+// escapes or non-ASCII bytes, which encoding/json unescapes and folds by
+// Unicode rules (the Kelvin sign matches k), goes to encoding/json, as do
+// duplicate fields (encoding/json keeps the last, merging objects). Dropping
+// case-insensitivity would have saved nothing measurable: the fold is a
+// byte loop over keys the decoder reads anyway. Search pages (list.go)
+// and Optional still use encoding/json.
 package wire
 
 import (
