@@ -1,6 +1,6 @@
 // Package decoders holds the candidates measured against each other for
 // decoding a gateway answer into wire.Payment (see decoders_test.go and
-// BENCHMARKS-DECODER.md). None of them is used by the SDK; they live in this
+// RESULTS.md). None of them is used by the SDK; they live in this
 // nested module so that the SDK's users never inherit their dependencies.
 package decoders
 

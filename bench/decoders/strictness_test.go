@@ -13,7 +13,7 @@ import (
 // TestStrictness records, for each library on its own (without the UTF-8
 // check the candidates put in front), which bodies encoding/json refuses
 // that it accepts, and how it reads keys and raw values. It fails on no
-// difference: run with -v to see the table BENCHMARKS-DECODER.md quotes.
+// difference: run with -v to see the table RESULTS.md quotes.
 func TestStrictness(t *testing.T) {
 	libs := []struct {
 		name   string
