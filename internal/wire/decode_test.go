@@ -162,6 +162,7 @@ var edgeCases = []string{
 	`{"refundamount":"1","refundAmount":"2","result":{"code":"1"}}`,
 	`{"\u0069d":"escaped key","result":{"code":"1"}}`,
 	`{"\u212a":"kelvin","result":{"code":"1"}}`,
+	"{\"de\u017fcriptor\":\"long s\",\"\u212aey\":1,\"result\":{\"code\":\"1\"}}",
 	// duplicates: encoding/json merges objects and keeps the last value
 	`{"result":{"code":"1"},"result":{"description":"d"}}`,
 	`{"currency":"EUR","currency":null,"result":{"code":"1"}}`,
@@ -261,6 +262,34 @@ func TestDecodeValues(t *testing.T) {
 	_ = append(p2.Risk, 'x')
 	if string(p2.Customer) != `{"b":2}` {
 		t.Errorf("customer %q after an append to risk", p2.Customer)
+	}
+}
+
+// TestDecodeKeepsNothingOfBody checks that the decoded strings and raw
+// values are copies: the transport's buffer may be reused.
+func TestDecodeKeepsNothingOfBody(t *testing.T) {
+	body := []byte(`{"id":"abc","amount":12,"customer":{"x":1},"result":{"code":"1","description":"d\u00e9"}}`)
+	p, err := Decode(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range body {
+		body[i] = ' '
+	}
+	if p.ID != "abc" || p.Amount != "12" || string(p.Customer) != `{"x":1}` || p.Result.Code != "1" || p.Result.Description != "dé" {
+		t.Errorf("fields changed with the body: %+v %+v", p, p.Result)
+	}
+}
+
+// TestDecodeUnicodeFolding checks the keys encoding/json folds by Unicode
+// rules (ſ is s), which the single pass leaves to encoding/json.
+func TestDecodeUnicodeFolding(t *testing.T) {
+	p, err := Decode([]byte("{\"de\u017fcriptor\":\"long s\",\"result\":{\"code\":\"1\"}}"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Descriptor != "long s" {
+		t.Errorf("descriptor %q, want it matched by deſcriptor", p.Descriptor)
 	}
 }
 
