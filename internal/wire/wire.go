@@ -1,6 +1,21 @@
 // Package wire holds the JSON shapes both gateway variants answer with, and
 // decodes them leniently: unknown fields are ignored, and the few fields
 // the gateways send as strings or numbers interchangeably accept both.
+//
+// Decode and DecodeRecord, run on every answer, use a single-pass decoder
+// (fast.go) that gives exactly what encoding/json gives for the Payment
+// shape, and hands every body it cannot decode that way to encoding/json
+// (the rare path: refused, oddly typed or oddly keyed bodies), so that
+// errors stay encoding/json's. Keys are matched as encoding/json matches
+// them, case-insensitively (the checksum list's refundamount and the
+// inquiry's refundAmount both fill RefundAmount; an integration may rely on
+// other spellings too): the single pass folds ASCII keys, and a key with
+// escapes or non-ASCII bytes, which encoding/json unescapes and folds by
+// Unicode rules (the Kelvin sign matches k), goes to encoding/json, as do
+// duplicate fields (encoding/json keeps the last, merging objects). Dropping
+// case-insensitivity would have saved nothing measurable: the fold is a
+// byte loop over keys the decoder reads anyway. Search pages (list.go)
+// and Optional still use encoding/json.
 package wire
 
 import (
@@ -102,23 +117,36 @@ var ErrInvalidUTF8 = errors.New("body is not valid UTF-8")
 
 // Decode decodes body, which must be a JSON object carrying a result code:
 // anything else (an array, null, an object without result) is not an answer
-// of the gateway, whatever the HTTP status.
+// of the gateway, whatever the HTTP status. Invalid UTF-8 anywhere in body
+// is ErrInvalidUTF8; other refusals are encoding/json's errors, as
+// *json.SyntaxError or *json.UnmarshalTypeError.
 func Decode(body []byte) (*Payment, error) {
 	if !utf8.Valid(body) {
 		return nil, ErrInvalidUTF8
 	}
-	var p Payment
-	if err := json.Unmarshal(body, &p); err != nil {
-		return nil, err
+	p, ok := decodeFast(body)
+	if !ok {
+		p = new(Payment)
+		if err := json.Unmarshal(body, p); err != nil {
+			return nil, err
+		}
 	}
 	if p.Result == nil || p.Result.Code == "" {
 		return nil, ErrNotResult
 	}
-	return &p, nil
+	return p, nil
 }
 
 // DecodeRecord decodes one record of a list; it need not carry a result.
+// Unlike Decode it does not refuse invalid UTF-8 (a record was part of a
+// body Decode checked): such a record is decoded by encoding/json, which
+// replaces the bytes.
 func DecodeRecord(raw []byte) (*Payment, error) {
+	if utf8.Valid(raw) {
+		if p, ok := decodeFast(raw); ok {
+			return p, nil
+		}
+	}
 	var p Payment
 	if err := json.Unmarshal(raw, &p); err != nil {
 		return nil, err
