@@ -1,6 +1,7 @@
 package backoffice
 
 import (
+	"encoding/json"
 	"strings"
 	"time"
 
@@ -32,16 +33,8 @@ func (c *Client) payment(w *wire.Payment, raw []byte, cl *call) *Payment {
 		Source:                w.Source,
 		PaymentMethod:         w.PaymentMethod,
 	}
-	var risk struct{ Score wire.Str }
-	if wire.Optional(w.Risk, &risk) {
-		p.RiskScore = string(risk.Score)
-	}
-	var customer struct{ MerchantCustomerID string }
-	if wire.Optional(w.Customer, &customer) {
-		p.MerchantCustomerID = customer.MerchantCustomerID
-	}
-	var params wire.StrMap
-	if wire.Optional(w.CustomParameters, &params) {
+	p.RiskScore, p.MerchantCustomerID = riskScore(w.Risk), merchantCustomerID(w.Customer)
+	if params, ok := wire.StrMapValue(w.CustomParameters); ok {
 		p.CustomParameters = params
 	}
 	if w.Amount != "" {
@@ -80,6 +73,31 @@ func (c *Client) payment(w *wire.Payment, raw []byte, cl *call) *Payment {
 	}
 	p.Raw = r.raw(raw)
 	return p
+}
+
+// riskScore is risk.score, read leniently: "" when risk is absent or of
+// another shape.
+func riskScore(raw json.RawMessage) string {
+	if v, exact := wire.StrField(raw, "score"); exact {
+		return v
+	}
+	var risk struct{ Score wire.Str }
+	if wire.Optional(raw, &risk) {
+		return string(risk.Score)
+	}
+	return ""
+}
+
+// merchantCustomerID is customer.merchantCustomerId, read leniently.
+func merchantCustomerID(raw json.RawMessage) string {
+	if v, exact := wire.StringField(raw, "merchantCustomerId"); exact {
+		return v
+	}
+	var customer struct{ MerchantCustomerID string }
+	if wire.Optional(raw, &customer) {
+		return customer.MerchantCustomerID
+	}
+	return ""
 }
 
 // location is the zone cl's zone-less answer times are read in.
