@@ -102,6 +102,21 @@ func allDigits(s string) bool {
 // (U+202E) that make text read differently from what it holds, line and
 // paragraph separators, and invalid UTF-8.
 func hasControl(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			return hasControlRune(s[i:])
+		}
+		// No ASCII character is in Cf, Zl or Zp: Cc is the whole test.
+		if c < 0x20 || c == 0x7f {
+			return true
+		}
+	}
+	return false
+}
+
+// hasControlRune is hasControl beyond ASCII, rune by rune.
+func hasControlRune(s string) bool {
 	for _, r := range s {
 		if r == utf8.RuneError || unicode.In(r, unicode.Cc, unicode.Cf, unicode.Zl, unicode.Zp) {
 			return true
