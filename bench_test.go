@@ -382,9 +382,10 @@ func (m cpuMeter) stop() {
 
 // runConcurrently times b.N captures made from exactly n goroutines
 // through f, reporting besides time and allocations the CPU time per call
-// and the connections the server accepted from f (warm-up included).
-func runConcurrently(b *testing.B, srv *benchServer, n int, f captureFunc) {
-	conns := srv.conns.Load()
+// and the connections the server accepted since conns0 (f's creation:
+// every run of the benchmark function warms f up again, and the last
+// run's report is the one printed).
+func runConcurrently(b *testing.B, srv *benchServer, conns0 int64, n int, f captureFunc) {
 	warm(b, n, f)
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -405,7 +406,7 @@ func runConcurrently(b *testing.B, srv *benchServer, n int, f captureFunc) {
 	}
 	wg.Wait()
 	cpu.stop()
-	b.ReportMetric(float64(srv.conns.Load()-conns), "conns")
+	b.ReportMetric(float64(srv.conns.Load()-conns0), "conns")
 }
 
 // BenchmarkCapture compares one bearer capture made by each client of
@@ -430,9 +431,10 @@ var benchConcurrency = []int{1, 64, 128}
 func benchmarkCapture(b *testing.B, srv *benchServer) {
 	for _, impl := range impls(b, srv.Server) {
 		for _, n := range benchConcurrency {
+			conns0 := srv.conns.Load()
 			f := impl.new()
 			b.Run(fmt.Sprintf("impl=%s/conc=%d", impl.name, n), func(b *testing.B) {
-				runConcurrently(b, srv, n, f)
+				runConcurrently(b, srv, conns0, n, f)
 			})
 			f.close()
 		}
@@ -448,9 +450,10 @@ func BenchmarkConcurrency(b *testing.B) {
 	// measured seconds apart.
 	for _, n := range []int{1, 2, 4, 8, 16, 32, 64, 128} {
 		for _, impl := range impls(b, srv.Server)[:3] {
+			conns0 := srv.conns.Load()
 			f := impl.new()
 			b.Run(fmt.Sprintf("impl=%s/conc=%d", impl.name, n), func(b *testing.B) {
-				runConcurrently(b, srv, n, f)
+				runConcurrently(b, srv, conns0, n, f)
 			})
 			f.close()
 		}
