@@ -286,8 +286,7 @@ func TestHostileDirectAttemptTimeoutBoundsEveryStallPhaseOfARead(t *testing.T) {
 				backoffice.WithLogger(slog.New(slog.NewTextHandler(&syncWriter{w: &logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))))
 			ctx := hoCtx(t, 10*time.Second)
 			start := time.Now()
-			var err error
-			err = callNoPanic(t, func() error { _, err := c.Inquire(ctx, "pay1"); return err })
+			err := callNoPanic(t, func() error { _, err := c.Inquire(ctx, "pay1"); return err })
 			el := time.Since(start)
 			require.Error(t, err, "a stalled answer cannot be a success")
 			assert.GreaterOrEqual(t, el, timeout, "the attempt ended before its timeout: %v", err)
