@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -18,9 +19,14 @@ import (
 // wall time, CPU time (user+sys of the whole process) and allocations per
 // call, and the SDK's time as a fraction of each hand-written client's:
 //
-//	sdk/careful, sdk/minimal       wall time ratios (the targets)
-//	sdk-cpu/careful-cpu            CPU time ratio
-//	sdk-allocs/careful-allocs      allocation ratio
+//	sdk/careful, sdk/minimal       wall time ratios (the targets):
+//	                               the median over the rounds of the ratio
+//	                               of the SDK's block to the other's block
+//	                               in the same round (paired, so a burst
+//	                               of load on one round moves one sample)
+//	sdk/careful-pooled             total SDK time over total careful time
+//	sdk-cpu/careful-cpu            CPU time ratio (totals)
+//	sdk-allocs/careful-allocs      allocation ratio (totals)
 //
 // Allocations and CPU are the whole process's, the in-process server's
 // included, as in BenchmarkCapture. The ns/op the testing package prints
@@ -43,8 +49,9 @@ func BenchmarkVersus(b *testing.B) {
 				b.ReportMetric(st.allocs(), impl.name+"-allocs/op")
 			}
 			careful, minimal, sdk := stats[0], stats[1], stats[2]
-			b.ReportMetric(sdk.ns()/careful.ns(), "sdk/careful")
-			b.ReportMetric(sdk.ns()/minimal.ns(), "sdk/minimal")
+			b.ReportMetric(pairedRatio(sdk, careful), "sdk/careful")
+			b.ReportMetric(pairedRatio(sdk, minimal), "sdk/minimal")
+			b.ReportMetric(sdk.ns()/careful.ns(), "sdk/careful-pooled")
 			b.ReportMetric(sdk.cpu()/careful.cpu(), "sdk-cpu/careful-cpu")
 			b.ReportMetric(sdk.allocs()/careful.allocs(), "sdk-allocs/careful-allocs")
 			for _, f := range fs {
@@ -60,6 +67,21 @@ const versusRounds = 16
 type clientStats struct {
 	calls, wall, cpuNs int64
 	mallocs            uint64
+	rounds             []float64 // wall ns per call of each round's block
+}
+
+// pairedRatio is the median over the rounds of a's block time over b's.
+func pairedRatio(a, b clientStats) float64 {
+	r := make([]float64, len(a.rounds))
+	for i := range r {
+		r[i] = a.rounds[i] / b.rounds[i]
+	}
+	slices.Sort(r)
+	n := len(r)
+	if n%2 == 1 {
+		return r[n/2]
+	}
+	return (r[n/2-1] + r[n/2]) / 2
 }
 
 func (s clientStats) ns() float64     { return float64(s.wall) / float64(s.calls) }
@@ -81,7 +103,9 @@ func versus(b *testing.B, n int, fs []captureFunc) []clientStats {
 			cpu, _ := processCPU()
 			start := time.Now()
 			block(b, n, per, fs[i])
-			stats[i].wall += int64(time.Since(start))
+			took := time.Since(start)
+			stats[i].wall += int64(took)
+			stats[i].rounds = append(stats[i].rounds, float64(took)/float64(per))
 			end, _ := processCPU()
 			runtime.ReadMemStats(&ms)
 			stats[i].cpuNs += end - cpu
