@@ -389,21 +389,7 @@ func runConcurrently(b *testing.B, srv *benchServer, conns0 int64, n int, f capt
 	b.ReportAllocs()
 	b.ResetTimer()
 	cpu := startCPU(b)
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for next.Add(1) <= int64(b.N) {
-				if err := f.do(context.Background()); err != nil {
-					b.Error(err)
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
+	block(b, n, b.N, f)
 	cpu.stop()
 	b.ReportMetric(float64(srv.conns.Load()-conns0), "conns")
 }
