@@ -79,7 +79,7 @@ func (c *Client) redactor(cl *call) redactor {
 
 // text masks s; it returns s itself, allocating nothing, when nothing
 // needs masking.
-func (r redactor) text(s string) string {
+func (r *redactor) text(s string) string {
 	if s == "" || !r.suspect(s) {
 		return s
 	}
@@ -92,7 +92,7 @@ func (r redactor) text(s string) string {
 
 // suspect reports whether s holds something mask could change: a literal,
 // a run of 12 or more digits, or the CVV.
-func (r redactor) suspect(s string) bool {
+func (r *redactor) suspect(s string) bool {
 	for _, lit := range r.literals() {
 		if strings.Contains(s, lit.s) {
 			return true
@@ -101,6 +101,13 @@ func (r redactor) suspect(s string) bool {
 	if r.cvv != "" && strings.Contains(s, r.cvv) {
 		return true
 	}
+	return longDigitRun(s)
+}
+
+// longDigitRun reports a run of 12 or more digits, spaces and dashes
+// between them allowed: every run mask may take for a card number, and
+// more (mask also wants the separators single and the run standing alone).
+func longDigitRun[T string | []byte](s T) bool {
 	digits := 0
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; {
@@ -119,9 +126,27 @@ func (r redactor) suspect(s string) bool {
 // raw masks a JSON body and keeps it valid JSON: digit runs are masked
 // inside strings, and a card number written as a bare JSON number becomes
 // a string. raw is copied only when something changes.
-func (r redactor) raw(raw []byte) []byte {
+func (r *redactor) raw(raw []byte) []byte {
+	if !r.suspectJSON(raw) {
+		return raw
+	}
 	out, _ := r.mask(unescapeDigits(raw), true)
 	return out
+}
+
+// suspectJSON is suspect for a JSON body: whether mask, after
+// unescapeDigits, could change it. Most answers hold nothing to mask, and
+// this scan is a fraction of mask's.
+func (r *redactor) suspectJSON(b []byte) bool {
+	for _, lit := range r.literals() {
+		if bytes.Contains(b, lit.b) {
+			return true
+		}
+	}
+	if r.cvv != "" && bytes.Contains(b, []byte(r.cvv)) {
+		return true
+	}
+	return bytes.Contains(b, []byte(`\u003`)) || longDigitRun(b)
 }
 
 // unescapeDigits writes JSON escapes of digits (\u0030 to \u0039) as the
@@ -150,7 +175,7 @@ func unescapeDigits(raw []byte) []byte {
 
 const redacted = "[redacted]"
 
-func (r redactor) mask(b []byte, isJSON bool) ([]byte, bool) {
+func (r *redactor) mask(b []byte, isJSON bool) ([]byte, bool) {
 	changed := false
 	for _, lit := range r.literals() {
 		if bytes.Contains(b, lit.b) {
@@ -199,7 +224,7 @@ func (r redactor) mask(b []byte, isJSON bool) ([]byte, bool) {
 }
 
 // maskRun returns what replaces the digit run b[start:end], or nil to keep it.
-func (r redactor) maskRun(b []byte, start, end, digits int, inString bool) []byte {
+func (r *redactor) maskRun(b []byte, start, end, digits int, inString bool) []byte {
 	if !standalone(b, start, end) {
 		return nil
 	}
