@@ -39,7 +39,7 @@ bench() {
 rm -f results/{versus,capture,micro,refunds,concurrency}.txt
 for i in $(seq "$ROUNDS"); do
 	echo "round $i of $ROUNDS (${SECONDS}s)" >&2
-	bench .. backoffice.test versus -test.bench '^BenchmarkVersus$'
+	bench .. backoffice.test versus -test.bench '^BenchmarkVersus$' -test.benchtime 20000x
 	bench .. backoffice.test capture -test.bench '^(BenchmarkCapture|BenchmarkCaptureH2)$'
 	bench .. backoffice.test micro -test.bench '^(BenchmarkClassify|BenchmarkCategory|BenchmarkIsSuccessful|BenchmarkChecksum|BenchmarkDecodePayment)$'
 	bench ../internal/wire wire.test micro -test.bench '^BenchmarkDecode'
