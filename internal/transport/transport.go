@@ -163,9 +163,13 @@ var ErrAttemptsSpent = errors.New("every attempt the retry policy allows was mad
 // spent (a Once request excepted), Do sends nothing and sets ex.Err to
 // ErrAttemptsSpent, not sent.
 //
+// With Policy.Direct, the first attempt goes straight to that RoundTripper
+// (direct.go) and only the attempts after it through go-retryablehttp;
+// both are judged by decide.
+//
 // The state machine of one money-moving call, across this package and the
-// root package's move: within Do, go-retryablehttp repeats an attempt only
-// when checkRetry proves it unbooked (not sent, or refused unbooked by the
+// root package's move: within Do, an attempt is repeated only when decide
+// proves it unbooked (not sent, or refused unbooked by the
 // gateway); any other failure returns to move, which looks the call up and
 // calls Do again only after a look-up past the settle time proved the last
 // attempt absent.
@@ -192,7 +196,6 @@ func (t *Transport) Do(ctx context.Context, r *Request, ex *Exchange) {
 			ex.Err, ex.Sent = ctx.Err(), false
 			return
 		}
-		ex.bodies = 0
 	}
 	t.retried(ctx, r, ex)
 }
