@@ -176,11 +176,10 @@ func WithUserAgent(s string) Option {
 //
 // With the SDK's own transport, the first attempt of a call is bounded by
 // a watchdog shared by the Client rather than a timer per attempt: it ends
-// an attempt at its deadline or later, never sooner, and in practice within
-// microseconds of it (at most one second late under any load the tests
-// produce). An attempt it ends fails with an error that is a timeout in
-// net.Error's sense. A caller's deadline that comes first bounds the
-// attempt by itself.
+// an attempt no sooner than d after it started and at most a quarter of d,
+// never more than one second, later. An attempt it ends fails with an
+// error that is a timeout in net.Error's sense. A caller's deadline that
+// comes first bounds the attempt by itself.
 func WithAttemptTimeout(d time.Duration) Option {
 	return func(c *config) error {
 		if d <= 0 {

@@ -108,15 +108,15 @@ func TestDirectAttemptTimeout(t *testing.T) {
 	}
 }
 
-// assertIdle checks that the watchdog holds no attempt and, once its
-// timer has fired with nothing left, is no longer armed.
+// assertIdle checks that the watchdog, once its windows have ended, holds
+// none and is no longer armed.
 func assertIdle(t *testing.T, w *watchdog) {
 	t.Helper()
 	assert.Eventually(t, func() bool {
 		w.mu.Lock()
 		defer w.mu.Unlock()
-		return w.head == nil && w.tail == nil && !w.armed
-	}, 5*time.Second, 5*time.Millisecond, "watchdog still holds attempts or is armed")
+		return len(w.open) == 0 && !w.armed
+	}, 5*time.Second, 5*time.Millisecond, "watchdog still holds windows or is armed")
 }
 
 func TestDirectWatchdogNeverEndsAnAttemptEarly(t *testing.T) {
@@ -260,4 +260,96 @@ func TestDirectLeavesNoGoroutine(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	assert.LessOrEqual(t, now, before, "goroutines still running")
+}
+
+// A caller's context that can end (cancel, or a deadline later than the
+// attempt timeout) takes the other branch: the attempt still ends at the
+// attempt timeout, and still when the caller's context ends first.
+func TestDirectAttemptTimeoutWithCancellableContext(t *testing.T) {
+	t.Parallel()
+	const timeout = 150 * time.Millisecond
+	srv := hangingServer(t, func(http.ResponseWriter) {})
+	tr := directTransport(srv.Client().Transport, timeout)
+	for name, mk := range map[string]func() (context.Context, context.CancelFunc){
+		"cancellable":    func() (context.Context, context.CancelFunc) { return context.WithCancel(context.Background()) },
+		"later deadline": func() (context.Context, context.CancelFunc) { return context.WithTimeout(context.Background(), time.Minute) },
+	} {
+		ctx, cancel := mk()
+		var ex Exchange
+		start := time.Now()
+		tr.Do(ctx, moneyRequest(srv.URL), &ex)
+		took := time.Since(start)
+		cancel()
+		var te *AttemptTimeoutError
+		assert.ErrorAs(t, ex.Err, &te, name)
+		assert.GreaterOrEqual(t, took, timeout, name)
+		assert.Less(t, took, timeout+time.Second, name)
+		assert.True(t, ex.Sent, name)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(30*time.Millisecond, cancel)
+	var ex Exchange
+	tr.Do(ctx, moneyRequest(srv.URL), &ex)
+	assert.ErrorIs(t, ex.Err, context.Canceled, "the caller's end comes first")
+	assertIdle(t, &tr.watch)
+}
+
+// windowCtx is recognised by the context package as a cancellable parent:
+// children register with the window instead of each starting a goroutine
+// to watch it, and see the caller's values.
+func TestWindowContextParentsWithoutGoroutines(t *testing.T) {
+	type key struct{}
+	w := newWatchdog(time.Hour)
+	win := w.current()
+	caller := context.WithValue(context.Background(), key{}, "v")
+	before := runtime.NumGoroutine()
+	var cancels []context.CancelFunc
+	var children []context.Context
+	for range 100 {
+		c, cancel := context.WithCancel(windowCtx{window: win.ctx, values: caller})
+		children = append(children, c)
+		cancels = append(cancels, cancel)
+	}
+	assert.LessOrEqual(t, runtime.NumGoroutine(), before+2, "a goroutine per child")
+	assert.Equal(t, "v", children[0].Value(key{}))
+	win.cancel(&AttemptTimeoutError{After: time.Hour})
+	for _, c := range children {
+		select {
+		case <-c.Done():
+		case <-time.After(time.Second):
+			t.Fatal("a child outlived its window")
+		}
+		var te *AttemptTimeoutError
+		assert.ErrorAs(t, context.Cause(c), &te)
+	}
+	for _, cancel := range cancels {
+		cancel()
+	}
+	w.mu.Lock()
+	w.timer.Stop()
+	w.mu.Unlock()
+}
+
+// Windows: an attempt joins the current one until it is a width old; each
+// ends a width and the timeout after it opened.
+func TestWatchdogWindows(t *testing.T) {
+	t.Parallel()
+	w := newWatchdog(400 * time.Millisecond)
+	assert.Equal(t, 100*time.Millisecond, w.width)
+	assert.Equal(t, time.Second, newWatchdog(time.Minute).width, "at most a second late")
+	a, b := w.current(), w.current()
+	assert.Same(t, a, b)
+	assert.Equal(t, a.opened.Add(w.width+w.timeout), a.ends)
+	time.Sleep(w.width + 10*time.Millisecond)
+	c := w.current()
+	assert.NotSame(t, a, c)
+	select {
+	case <-a.ctx.Done():
+		t.Fatal("a window ended before its time")
+	default:
+	}
+	<-c.ctx.Done()
+	assert.False(t, time.Now().Before(c.ends), "a window ended before its end")
+	assert.Error(t, a.ctx.Err(), "windows end in order")
+	assertIdle(t, &w)
 }

@@ -76,7 +76,7 @@ type Transport struct {
 // New wraps hc, which is used as given and never modified.
 func New(hc *http.Client, p Policy) *Transport {
 	t := &Transport{policy: p}
-	t.watch.timeout = p.AttemptTimeout
+	t.watch = newWatchdog(p.AttemptTimeout)
 	if p.Codes.Throttled == "" || p.Codes.SessionBusy == "" || p.Codes.Uncertain == "" {
 		panic("transport: Policy.Codes must all be set")
 	}
@@ -147,7 +147,6 @@ type Exchange struct {
 	trace          httptrace.ClientTrace // marks sent; see markSent
 	bodies         int                   // readers handed out by the current Do
 	first          bytes.Reader          // the first two of them; see body
-	watch          watchEntry            // the direct path's place in the watchdog
 }
 
 type exchangeKey struct{}
