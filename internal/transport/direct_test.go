@@ -271,8 +271,10 @@ func TestDirectAttemptTimeoutWithCancellableContext(t *testing.T) {
 	srv := hangingServer(t, func(http.ResponseWriter) {})
 	tr := directTransport(srv.Client().Transport, timeout)
 	for name, mk := range map[string]func() (context.Context, context.CancelFunc){
-		"cancellable":    func() (context.Context, context.CancelFunc) { return context.WithCancel(context.Background()) },
-		"later deadline": func() (context.Context, context.CancelFunc) { return context.WithTimeout(context.Background(), time.Minute) },
+		"cancellable": func() (context.Context, context.CancelFunc) { return context.WithCancel(context.Background()) },
+		"later deadline": func() (context.Context, context.CancelFunc) {
+			return context.WithTimeout(context.Background(), time.Minute)
+		},
 	} {
 		ctx, cancel := mk()
 		var ex Exchange
