@@ -1,7 +1,6 @@
 package backoffice_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -40,17 +39,11 @@ import (
 // more than about 1 s after it".
 const hdSlack = time.Second
 
-// hdPolicy is quick: short waits, a short settle time.
-var hdPolicy = backoffice.RetryPolicy{MaxAttempts: 3, MinWait: time.Millisecond, MaxWait: 5 * time.Millisecond,
-	SettleTime: 80 * time.Millisecond, LookupInterval: 10 * time.Millisecond}
-
-// hdOwn is a bearer client on the SDK's own HTTP client (the direct path).
+// hdOwn is a bearer client on the SDK's own HTTP client (the direct path),
+// with the hostile outcome tests' quick policy.
 func hdOwn(t *testing.T, base string, creds backoffice.Credentials, opts ...backoffice.Option) *backoffice.Client {
 	t.Helper()
-	c, err := backoffice.NewClient(creds, append([]backoffice.Option{backoffice.WithBaseURL(base),
-		backoffice.WithRetryPolicy(hdPolicy)}, opts...)...)
-	require.NoError(t, err)
-	return c
+	return newTestClient(t, base, creds, append([]backoffice.Option{backoffice.WithRetryPolicy(hoPolicy)}, opts...)...)
 }
 
 // hdReq is one request a hdGateway received.
@@ -280,10 +273,10 @@ func TestHostileDirectAttemptTimeoutBoundsEveryStallPhaseOfARead(t *testing.T) {
 		t.Run(st.name, func(t *testing.T) {
 			t.Parallel()
 			g := newHDGateway(t, nil, func(_ int, w http.ResponseWriter, r *http.Request, g *hdGateway) { st.serve(w, r, g) })
-			var logs bytes.Buffer
+			var logs syncBuffer
 			c := hdOwn(t, g.URL, bearerCreds, backoffice.WithAttemptTimeout(timeout),
 				backoffice.WithRetryPolicy(backoffice.RetryPolicy{MaxAttempts: 1}),
-				backoffice.WithLogger(slog.New(slog.NewTextHandler(&syncWriter{w: &logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+				backoffice.WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))
 			ctx := hoCtx(t, 10*time.Second)
 			start := time.Now()
 			err := callNoPanic(t, func() error { _, err := c.Inquire(ctx, "pay1"); return err })
@@ -299,18 +292,6 @@ func TestHostileDirectAttemptTimeoutBoundsEveryStallPhaseOfARead(t *testing.T) {
 			assert.Len(t, g.requests(), 1, "one attempt allowed")
 		})
 	}
-}
-
-// syncWriter makes a writer safe for a logger used by concurrent calls.
-type syncWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (s *syncWriter) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.w.Write(p)
 }
 
 // A refund whose answer stalls is ambiguous, not "the caller's context
@@ -515,7 +496,7 @@ func TestHostileDirectHangUpAfterReadingIsNeverResentBlindly(t *testing.T) {
 				for i := 1; i < len(posts); i++ {
 					proven := false
 					for _, get := range gets {
-						if get.At.After(posts[i-1].At.Add(hdPolicy.SettleTime)) && get.At.Before(posts[i].At) {
+						if get.At.After(posts[i-1].At.Add(hoPolicy.SettleTime)) && get.At.Before(posts[i].At) {
 							proven = true
 						}
 					}
