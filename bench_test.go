@@ -7,6 +7,7 @@ package backoffice_test
 // the results.
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"encoding/json"
@@ -455,3 +456,66 @@ func BenchmarkChecksum(b *testing.B) {
 }
 
 var sinkInt int
+
+// memoryGateway answers every request at once, in memory, with the seed's
+// capture response: what is left of a call is the client's own work.
+type memoryGateway struct{ body []byte }
+
+func (g memoryGateway) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Body != nil {
+		_, _ = io.Copy(io.Discard, r.Body)
+		r.Body.Close()
+	}
+	return &http.Response{
+		StatusCode:    http.StatusOK,
+		Proto:         "HTTP/1.1",
+		ProtoMajor:    1,
+		ProtoMinor:    1,
+		Header:        http.Header{"Content-Type": {"application/json;charset=UTF-8"}},
+		Body:          io.NopCloser(bytes.NewReader(g.body)),
+		ContentLength: int64(len(g.body)),
+		Request:       r,
+	}, nil
+}
+
+// BenchmarkWork is one capture by each client against memoryGateway: no
+// network, no server, no scheduling, only what each client itself does per
+// call (building the request, net/http's client side above the transport,
+// reading and decoding the answer). The SDK keeps its direct first attempt
+// (backoffice.AnswerInMemory). Unlike BenchmarkCapture it is steady enough to
+// compare single changes.
+func BenchmarkWork(b *testing.B) {
+	body, err := os.ReadFile("testdata/responses/bearer_capture.json")
+	require.NoError(b, err)
+	gw := memoryGateway{body}
+	const base = "http://127.0.0.1:1"
+	careful := newCarefulClient(base, nil)
+	careful.hc.Transport = gw
+	minimal := &minimalClient{hc: &http.Client{Transport: gw}, base: base,
+		token: bearerCreds.AccessToken, entityID: bearerCreds.EntityID}
+	sdk, err := backoffice.NewClient(bearerCreds, backoffice.WithBaseURL(base))
+	require.NoError(b, err)
+	backoffice.AnswerInMemory(sdk, gw)
+	ctx := context.Background()
+	for _, bc := range []struct {
+		name string
+		do   func() error
+	}{
+		{"careful", func() error { _, err := careful.capture(ctx, benchPaymentID, benchAmount, "BRL"); return err }},
+		{"minimal", func() error { _, err := minimal.capture(ctx, benchPaymentID, "1.00"); return err }},
+		{"sdk", func() error {
+			_, err := sdk.Capture(ctx, benchPaymentID, backoffice.CaptureRequest{Amount: benchAmount, Currency: "BRL",
+				MerchantTransactionID: benchMTID})
+			return err
+		}},
+	} {
+		b.Run("impl="+bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				if err := bc.do(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
