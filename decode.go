@@ -78,6 +78,9 @@ func (c *Client) payment(w *wire.Payment, raw []byte, cl *call) *Payment {
 // riskScore is risk.score, read leniently: "" when risk is absent or of
 // another shape.
 func riskScore(raw json.RawMessage) string {
+	if len(raw) == 0 {
+		return ""
+	}
 	if v, exact := wire.StrField(raw, "score"); exact {
 		return v
 	}
@@ -90,6 +93,9 @@ func riskScore(raw json.RawMessage) string {
 
 // merchantCustomerID is customer.merchantCustomerId, read leniently.
 func merchantCustomerID(raw json.RawMessage) string {
+	if len(raw) == 0 {
+		return ""
+	}
 	if v, exact := wire.StringField(raw, "merchantCustomerId"); exact {
 		return v
 	}
@@ -137,6 +143,9 @@ func parseTimestamp(s string, loc *time.Location) time.Time {
 	if s == "" {
 		return time.Time{}
 	}
+	if t, ok := parseGatewayTime(s, loc); ok {
+		return t
+	}
 	// Go accepts a fractional second after the seconds even when the
 	// layout has none, so one layout covers ".065" and no milliseconds.
 	for _, layout := range [...]string{"2006-01-02 15:04:05-0700", "2006-01-02 15:04:05", time.RFC3339Nano} {
@@ -151,3 +160,83 @@ func parseTimestamp(s string, loc *time.Location) time.Time {
 // success, success needing review, or pending, as c's variant says so
 // (wireShape.accepted).
 func (c *Client) accepted(p *Payment) bool { return c.wire.accepted(p) }
+
+// parseGatewayTime is parseTimestamp's fast path for the forms every answer
+// carries, "2006-01-02 15:04:05" with an optional fraction of 1 to 9
+// digits and an optional "-0700" offset, all fields in range; ok is false
+// for anything else, which time.ParseInLocation then reads. Where ok, the
+// result is the one time.ParseInLocation gives (FuzzParseGatewayTime).
+func parseGatewayTime(s string, loc *time.Location) (t time.Time, ok bool) {
+	if len(s) < 19 || s[4] != '-' || s[7] != '-' || s[10] != ' ' || s[13] != ':' || s[16] != ':' {
+		return t, false
+	}
+	year, ok1 := digits(s[0:4])
+	month, ok2 := digits(s[5:7])
+	day, ok3 := digits(s[8:10])
+	hour, ok4 := digits(s[11:13])
+	minute, ok5 := digits(s[14:16])
+	sec, ok6 := digits(s[17:19])
+	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || month < 1 || month > 12 || day < 1 ||
+		day > daysIn(year, time.Month(month)) || hour > 23 || minute > 59 || sec > 59 {
+		return t, false
+	}
+	rest, nsec := s[19:], 0
+	if len(rest) > 0 && rest[0] == '.' {
+		n := 1
+		for n < len(rest) && isDigit(rest[n]) {
+			n++
+		}
+		frac, ok := digits(rest[1:n])
+		if !ok || n-1 > 9 {
+			return t, false
+		}
+		for range 9 - (n - 1) {
+			frac *= 10
+		}
+		rest, nsec = rest[n:], frac
+	}
+	switch {
+	case rest == "":
+		return time.Date(year, time.Month(month), day, hour, minute, sec, nsec, loc).UTC(), true
+	case len(rest) == 5 && (rest[0] == '+' || rest[0] == '-'):
+		oh, okh := digits(rest[1:3])
+		om, okm := digits(rest[3:5])
+		if !okh || !okm || oh > 23 || om > 59 {
+			return t, false
+		}
+		offset := time.Duration(oh)*time.Hour + time.Duration(om)*time.Minute
+		if rest[0] == '-' {
+			offset = -offset
+		}
+		return time.Date(year, time.Month(month), day, hour, minute, sec, nsec, time.UTC).Add(-offset), true
+	}
+	return t, false
+}
+
+// digits reads s, 1 to 9 ASCII digits, as a number.
+func digits(s string) (n int, ok bool) {
+	if len(s) == 0 || len(s) > 9 {
+		return 0, false
+	}
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			return 0, false
+		}
+		n = n*10 + int(s[i]-'0')
+	}
+	return n, true
+}
+
+// daysIn is the number of days of month m in year y.
+func daysIn(y int, m time.Month) int {
+	switch m {
+	case time.February:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case time.April, time.June, time.September, time.November:
+		return 30
+	}
+	return 31
+}

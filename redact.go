@@ -107,21 +107,41 @@ func (r *redactor) suspect(s string) bool {
 // longDigitRun reports a run of 12 or more digits, spaces and dashes
 // between them allowed: every run mask may take for a card number, and
 // more (mask also wants the separators single and the run standing alone).
+//
+// Such a run spans at least 12 bytes, so it covers one of every 12
+// consecutive positions: the scan looks at every 12th byte and measures
+// the run around it only when that byte could belong to one. Answers are
+// mostly letters and punctuation, so it reads about a twelfth of them.
 func longDigitRun[T string | []byte](s T) bool {
-	digits := 0
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case isDigit(c):
-			if digits++; digits >= 12 {
-				return true
-			}
-		case c == ' ' || c == '-':
-		default:
-			digits = 0
+	for i := runBytes - 1; i < len(s); i += runBytes {
+		if !inDigitRun(s[i]) {
+			continue
 		}
+		start, end := i, i+1
+		for start > 0 && inDigitRun(s[start-1]) {
+			start--
+		}
+		for end < len(s) && inDigitRun(s[end]) {
+			end++
+		}
+		digits := 0
+		for j := start; j < end; j++ {
+			if isDigit(s[j]) {
+				digits++
+			}
+		}
+		if digits >= runBytes {
+			return true
+		}
+		i = end // s[end] is not in a run: the next run starts after it
 	}
 	return false
 }
+
+// runBytes is the shortest run longDigitRun reports.
+const runBytes = 12
+
+func inDigitRun(c byte) bool { return isDigit(c) || c == ' ' || c == '-' }
 
 // raw masks a JSON body and keeps it valid JSON: digit runs are masked
 // inside strings, and a card number written as a bare JSON number becomes

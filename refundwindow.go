@@ -55,14 +55,10 @@ func addMonthsClamped(t time.Time, months int) time.Time {
 	y, m, d := t.Date()
 	firstOfTarget := time.Date(y, m+time.Month(months), 1, 0, 0, 0, 0, t.Location())
 	ty, tm, _ := firstOfTarget.Date()
-	if last := daysIn(ty, tm, t.Location()); d > last {
+	if last := daysIn(ty, tm); d > last {
 		d = last
 	}
 	return time.Date(ty, tm, d, t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), t.Location())
-}
-
-func daysIn(y int, m time.Month, loc *time.Location) int {
-	return time.Date(y, m+1, 0, 0, 0, 0, 0, loc).Day()
 }
 
 // RefundWindows returns every published refund window, ordered by

@@ -1,6 +1,7 @@
 package backoffice
 
 import (
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -39,17 +40,29 @@ func validateCurrency(currency string) error {
 
 // validateAmount expects a known currency.
 func validateAmount(amount decimal.Decimal, currency string) error {
+	units := wireDecimals(currency)
+	if m, ok := minorUnits(amount, units); ok && m > 0 && m < pow10[maxIntegerDigits+units] {
+		return nil // the common case, without decimal's big.Int arithmetic
+	}
+	return checkAmount(amount, currency, units)
+}
+
+// wireDecimals is the number of decimals an amount in currency may have on
+// the wire: the currency's minor units, at most two (the gateway's format).
+func wireDecimals(currency string) int32 {
+	units, _ := iso4217.MinorUnits(currency)
+	return int32(min(units, 2))
+}
+
+// checkAmount is validateAmount in decimal's arithmetic, for every amount.
+func checkAmount(amount decimal.Decimal, currency string, units int32) error {
 	if amount.Sign() <= 0 {
 		return invalid("Amount", "must be greater than zero, got %s", amount.String())
 	}
 	if amount.Cmp(amountCeiling) >= 0 {
 		return invalid("Amount", "has more than %d integer digits", maxIntegerDigits)
 	}
-	units, _ := iso4217.MinorUnits(currency)
-	if units > 2 {
-		units = 2 // the gateway's amount format has at most two decimals
-	}
-	if amount.Exponent() < -int32(units) && !amount.Equal(amount.Truncate(int32(units))) {
+	if amount.Exponent() < -units && !amount.Equal(amount.Truncate(units)) {
 		return invalid("Amount", "%s has more decimals than %s allows (%d)", amount.String(), currency, units)
 	}
 	return nil
@@ -57,7 +70,55 @@ func validateAmount(amount decimal.Decimal, currency string) error {
 
 // formatAmount is the one way amounts are written on the wire: exactly two
 // decimals, as the gateway's format requires ("92.0" is refused).
-func formatAmount(amount decimal.Decimal) string { return amount.StringFixed(2) }
+func formatAmount(amount decimal.Decimal) string {
+	if m, ok := minorUnits(amount, 2); ok {
+		return fixed2(m)
+	}
+	return amount.StringFixed(2)
+}
+
+// minorUnits returns amount × 10^scale when that is a whole number of at
+// most 15 digits, ok false otherwise. It is exact: validateAmount and
+// formatAmount use it to skip decimal's big.Int arithmetic for ordinary
+// amounts, and fall back to it for the rest (FuzzMinorUnits).
+func minorUnits(amount decimal.Decimal, scale int32) (m int64, ok bool) {
+	const maxDigits = 15
+	digits := amount.NumDigits()
+	if digits > maxDigits {
+		return 0, false
+	}
+	coef, shift := amount.CoefficientInt64(), int64(amount.Exponent())+int64(scale)
+	switch {
+	case coef == 0:
+		return 0, true
+	case shift >= 0:
+		if int64(digits)+shift > maxDigits {
+			return 0, false
+		}
+		return coef * pow10[shift], true
+	case -shift > maxDigits:
+		return 0, false
+	}
+	p := pow10[-shift]
+	if coef%p != 0 {
+		return 0, false
+	}
+	return coef / p, true
+}
+
+var pow10 = [...]int64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15}
+
+// fixed2 writes m hundredths with exactly two decimals, as
+// decimal.StringFixed(2) does.
+func fixed2(m int64) string {
+	var buf [24]byte
+	b := buf[:0]
+	if m < 0 {
+		b, m = append(b, '-'), -m
+	}
+	b = strconv.AppendInt(b, m/100, 10)
+	return string(append(b, '.', byte('0'+m%100/10), byte('0'+m%10)))
+}
 
 const maxIDLength = 64
 
