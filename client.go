@@ -32,6 +32,7 @@ const Version = "0.1.0"
 type Client struct {
 	wire     wireShape // the variant's wire: bearerWire or checksumWire
 	base     string    // without trailing slash
+	baseURL  *url.URL  // base parsed, nil when requests must parse theirs (see target)
 	tr       *transport.Transport
 	postHdr  http.Header // shared read-only by every request
 	getHdr   http.Header
@@ -83,6 +84,7 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 		c.secrets = append(c.secrets, literal{s: s, b: []byte(s)})
 	}
 	c.base = strings.TrimRight(cfg.baseURL, "/")
+	c.baseURL = plainBase(c.base)
 	if cfg.testMode != "" && isLiveHost(c.base) {
 		return nil, invalid("TestMode", "must not be set with a live gateway host: live requests never carry testMode")
 	}
@@ -277,8 +279,39 @@ type call struct {
 // preparePost sets cl.req to a form POST of f to path under the base URL;
 // it sends nothing. money marks a request that may move money.
 func (c *Client) preparePost(cl *call, path string, f *form.Form, money bool) {
-	cl.req = transport.Request{Method: http.MethodPost, URL: c.base + path, Header: c.postHdr, Body: f.Encode(), Money: money,
-		Op: cl.name, PaymentID: cl.target, MerchantTransactionID: cl.mtid}
+	cl.req = transport.Request{Method: http.MethodPost, URL: c.base + path, Target: c.target(path), Header: c.postHdr,
+		Body: f.Encode(), Money: money, Op: cl.name, PaymentID: cl.target, MerchantTransactionID: cl.mtid}
+}
+
+// plainBase is base parsed when a request URL under it can be built
+// without parsing: nothing in its path is escaped, no query, fragment or
+// opaque part, no empty port. Otherwise nil, and requests parse theirs.
+func plainBase(base string) *url.URL {
+	u, err := url.Parse(base)
+	if err != nil || u.RawPath != "" || u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || u.Opaque != "" ||
+		u.Host == "" || strings.HasSuffix(u.Host, ":") {
+		return nil
+	}
+	return u
+}
+
+// target is the parsed URL of path under the base, what url.Parse would
+// make of c.base+path, built without parsing; nil when that could differ
+// (a base plainBase refused, a path with anything but unreserved
+// characters and '/'), and the request parses its URL.
+func (c *Client) target(path string) *url.URL {
+	if c.baseURL == nil {
+		return nil
+	}
+	for i := 0; i < len(path); i++ {
+		ch := path[i]
+		if !('a' <= ch && ch <= 'z' || 'A' <= ch && ch <= 'Z' || '0' <= ch && ch <= '9' || strings.IndexByte("-._~/", ch) >= 0) {
+			return nil
+		}
+	}
+	u := *c.baseURL
+	u.Path += path
+	return &u
 }
 
 // prepareGet sets cl.req to a GET of pathAndQuery under the base URL; it

@@ -1,6 +1,8 @@
 package backoffice
 
 import (
+	"net/url"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -171,4 +173,33 @@ func FuzzLongDigitRun(f *testing.F) {
 			t.Fatalf("longDigitRun(%q) = %v, byte by byte %v", s, got, want)
 		}
 	})
+}
+
+// target builds what url.Parse makes of the base and path, or gives up.
+func TestTargetIsParse(t *testing.T) {
+	t.Parallel()
+	paths := []string{"/v1/payments/8a8294496242ba5301625069d1b27e3d", "/v1/payments", "/transactionServices/REST/v1/capture",
+		"/v1/payments/a.b_c-d~", "/v1/query?entityId=1", "/v1/payments/a b", "/v1/payments/a%2Fb"}
+	built := 0
+	for _, base := range []string{"http://127.0.0.1:8080", "https://eu-test.oppwa.com", "https://h.example/prefix",
+		"https://h.example/a%20b", "http://[::1]:9", "https://user:pw@h.example", "http://h.example:"} {
+		c := &Client{base: base, baseURL: plainBase(base)}
+		for _, path := range paths {
+			u := c.target(path)
+			if u == nil {
+				continue
+			}
+			built++
+			want, err := url.Parse(base + path)
+			if err != nil {
+				t.Fatalf("target(%q) under %s built a URL url.Parse refuses: %v", path, base, err)
+			}
+			if !reflect.DeepEqual(u, want) || u.String() != want.String() {
+				t.Errorf("target(%q) under %s = %#v, url.Parse says %#v", path, base, u, want)
+			}
+		}
+	}
+	if built == 0 {
+		t.Fatal("target never built a URL")
+	}
 }

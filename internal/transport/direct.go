@@ -62,12 +62,11 @@ func (t *Transport) direct(ctx context.Context, r *Request, ex *Exchange) (retry
 			defer cancel(nil)
 		}
 	}
-	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(actx, &ex.trace), r.Method, r.URL, nil)
+	req, err := newRequest(httptrace.WithClientTrace(actx, &ex.trace), r)
 	if err != nil {
 		ex.Err = err
 		return false, nil
 	}
-	req.Header = r.Header // the SDK's own transport never writes to it
 	if r.Body != nil {
 		ex.bodies = 1
 		req.ContentLength = int64(len(r.Body))
@@ -93,6 +92,35 @@ func (t *Transport) direct(ctx context.Context, r *Request, ex *Exchange) (retry
 	}
 	return t.decide(ctx, ex, resp, err), resp // decide reads the body, still under the watchdog
 }
+
+// newRequest is http.NewRequestWithContext for r, its body left to the
+// caller; with r.Target it copies a template instead of parsing r.URL (the
+// only difference: nothing else is parsed). The header is r's own: the
+// SDK's own transport never writes to it.
+func newRequest(ctx context.Context, r *Request) (*http.Request, error) {
+	if r.Target == nil || (r.Method != http.MethodPost && r.Method != http.MethodGet) {
+		req, err := http.NewRequestWithContext(ctx, r.Method, r.URL, nil)
+		if err != nil {
+			return nil, err
+		}
+		req.Header = r.Header
+		return req, nil
+	}
+	tmpl := &getTemplate
+	if r.Method == http.MethodPost {
+		tmpl = &postTemplate
+	}
+	req := tmpl.WithContext(ctx)
+	req.URL, req.Host, req.Header = r.Target, r.Target.Host, r.Header
+	return req, nil
+}
+
+// The requests newRequest copies: what http.NewRequest sets besides the
+// URL, the host, the header and the context.
+var (
+	postTemplate = http.Request{Method: http.MethodPost, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1}
+	getTemplate  = http.Request{Method: http.MethodGet, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1}
+)
 
 var errNilResponse = fmt.Errorf("RoundTripper returned a nil *Response with a nil error")
 

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -354,4 +355,30 @@ func TestWatchdogWindows(t *testing.T) {
 	assert.False(t, time.Now().Before(c.ends), "a window ended before its end")
 	assert.Error(t, a.ctx.Err(), "windows end in order")
 	assertIdle(t, &w)
+}
+
+// newRequest with a Target makes the request http.NewRequestWithContext
+// makes of the URL: same URL on the wire, same host, method and protocol.
+func TestNewRequestWithTargetIsNewRequest(t *testing.T) {
+	t.Parallel()
+	for _, raw := range []string{"http://127.0.0.1:8080/v1/payments/8a82944962", "https://eu-test.oppwa.com/v1/payments",
+		"https://h.example/prefix/transactionServices/REST/v1/capture", "http://[::1]:9/v1/query", "https://user:pw@h.example/x"} {
+		for _, method := range []string{http.MethodPost, http.MethodGet} {
+			u, err := url.Parse(raw)
+			require.NoError(t, err)
+			ctx := context.WithValue(context.Background(), exchangeKey{}, raw)
+			hdr := http.Header{"X": {"y"}}
+			got, err := newRequest(ctx, &Request{Method: method, URL: raw, Target: u, Header: hdr})
+			require.NoError(t, err)
+			want, err := http.NewRequestWithContext(ctx, method, raw, nil)
+			require.NoError(t, err)
+			want.Header = hdr
+			assert.Equal(t, want.URL.String(), got.URL.String(), raw)
+			assert.Equal(t, want.URL.RequestURI(), got.URL.RequestURI(), raw)
+			assert.Equal(t, want.Host, got.Host, raw)
+			assert.Equal(t, want.Context(), got.Context(), raw)
+			want.URL, got.URL = nil, nil
+			assert.Equal(t, *want.WithContext(ctx), *got.WithContext(ctx), "every other field, %s %s", method, raw)
+		}
+	}
 }

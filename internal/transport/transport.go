@@ -20,6 +20,7 @@ import (
 	"mime"
 	"net/http"
 	"net/http/httptrace"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -104,6 +105,9 @@ func New(hc *http.Client, p Policy) *Transport {
 type Request struct {
 	Method string
 	URL    string
+	// Target, when set, is URL already parsed (url.Parse's result): the
+	// direct path then builds its request without parsing URL again.
+	Target *url.URL
 	Header http.Header // shared, read-only: every attempt sends a copy
 	Body   []byte      // nil for GET
 	Money  bool        // moves money: resend only what provably was not booked
