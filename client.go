@@ -274,6 +274,8 @@ type call struct {
 	zone           *time.Location   // the zone zone-less answer times are read in; nil: UTC
 	refundedBefore *decimal.Decimal // a refund's target's refundamount, read before sending
 	concurrent     func() bool      // reports another refund of the same payment by this Client
+
+	ex transport.Exchange // move's, allocated with the call
 }
 
 // preparePost sets cl.req to a form POST of f to path under the base URL;
@@ -370,7 +372,7 @@ func (c *Client) send(ctx context.Context, cl *call, ex *transport.Exchange) {
 // resend only what provably was not booked, reconcile whatever is
 // ambiguous, and say plainly when the outcome is unknown.
 func (c *Client) move(ctx context.Context, cl *call) (*Payment, error) {
-	ex := &transport.Exchange{}
+	ex := &cl.ex
 	for {
 		c.send(ctx, cl, ex)
 		c.logAnswer(ctx, cl, ex)

@@ -48,11 +48,14 @@ func (t *Transport) direct(ctx context.Context, r *Request, ex *Exchange) (retry
 	// A caller's deadline that comes first bounds the attempt by itself.
 	if dl, ok := ctx.Deadline(); !ok || time.Until(dl) > t.watch.timeout {
 		e := t.watch.current()
-		if ctx.Done() == nil {
-			// The common case: a context that cannot end. The attempt
-			// ends with its window's context, nothing per attempt.
+		switch {
+		case ctx == context.Background():
+			actx = e.background // the window's own windowCtx for it, made once
+		case ctx.Done() == nil:
+			// A context that cannot end: the attempt ends with its
+			// window's context.
 			actx = windowCtx{window: e.ctx, values: ctx}
-		} else {
+		default:
 			// The attempt ends with the caller's context or its window's,
 			// whichever ends first.
 			var cancel context.CancelCauseFunc
@@ -192,10 +195,11 @@ type watchdog struct {
 
 // window is the context shared by the attempts that started in it.
 type window struct {
-	ctx    context.Context
-	cancel context.CancelCauseFunc
-	opened time.Time
-	ends   time.Time // opened + width + timeout
+	ctx        context.Context
+	background context.Context // windowCtx{ctx, context.Background()}, made once
+	cancel     context.CancelCauseFunc
+	opened     time.Time
+	ends       time.Time // opened + width + timeout
 }
 
 func newWatchdog(timeout time.Duration) watchdog {
@@ -214,7 +218,8 @@ func (w *watchdog) current() *window {
 		return cur
 	}
 	ctx, cancel := context.WithCancelCause(context.Background())
-	cur := &window{ctx: ctx, cancel: cancel, opened: now, ends: now.Add(w.width + w.timeout)}
+	cur := &window{ctx: ctx, background: windowCtx{window: ctx, values: context.Background()}, cancel: cancel,
+		opened: now, ends: now.Add(w.width + w.timeout)}
 	w.open = append(w.open, cur)
 	w.cur.Store(cur)
 	if !w.armed {

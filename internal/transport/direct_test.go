@@ -263,15 +263,23 @@ func TestDirectLeavesNoGoroutine(t *testing.T) {
 	assert.LessOrEqual(t, now, before, "goroutines still running")
 }
 
-// A caller's context that can end (cancel, or a deadline later than the
-// attempt timeout) takes the other branch: the attempt still ends at the
-// attempt timeout, and still when the caller's context ends first.
+// The attempt ends at the attempt timeout whatever the caller's context:
+// context.Background itself (the window's own windowCtx), one that cannot
+// end but holds values (a windowCtx per attempt), and one that can end
+// (cancel, or a deadline later than the attempt timeout), which takes the
+// other branch and still ends the attempt when the caller's context ends
+// first.
 func TestDirectAttemptTimeoutWithCancellableContext(t *testing.T) {
 	t.Parallel()
 	const timeout = 150 * time.Millisecond
 	srv := hangingServer(t, func(http.ResponseWriter) {})
 	tr := directTransport(srv.Client().Transport, timeout)
 	for name, mk := range map[string]func() (context.Context, context.CancelFunc){
+		"background": func() (context.Context, context.CancelFunc) { return context.Background(), func() {} },
+		"values only": func() (context.Context, context.CancelFunc) {
+			type key struct{}
+			return context.WithValue(context.Background(), key{}, 1), func() {}
+		},
 		"cancellable": func() (context.Context, context.CancelFunc) { return context.WithCancel(context.Background()) },
 		"later deadline": func() (context.Context, context.CancelFunc) {
 			return context.WithTimeout(context.Background(), time.Minute)
