@@ -6,22 +6,36 @@ package form
 import "sort"
 
 // Form is an ordered list of fields. The zero value is empty and ready.
+// The first fields live in the Form itself, so that a Form declared in a
+// function stays on its stack: a capture's form allocates nothing but its
+// encoding.
 type Form struct {
-	fields []field
+	n     int
+	small [typicalFields]field
+	more  []field // the fields after the first typicalFields
 }
 
 type field struct{ key, value string }
 
-// typicalFields holds every form of a capture, refund or reversal in one
-// allocation instead of growing by doubling from one.
+// typicalFields holds every form of a capture, refund or reversal.
 const typicalFields = 8
 
 // Add appends a field. Empty values are sent as given (key=).
 func (f *Form) Add(key, value string) {
-	if f.fields == nil {
-		f.fields = make([]field, 0, typicalFields)
+	if f.n < len(f.small) {
+		f.small[f.n] = field{key, value}
+	} else {
+		f.more = append(f.more, field{key, value})
 	}
-	f.fields = append(f.fields, field{key, value})
+	f.n++
+}
+
+// at is the i-th field.
+func (f *Form) at(i int) field {
+	if i < len(f.small) {
+		return f.small[i]
+	}
+	return f.more[i-len(f.small)]
 }
 
 // AddSorted appends the fields of m ordered by key, so a map's random
@@ -41,12 +55,12 @@ func (f *Form) AddSorted(m map[string]string) {
 }
 
 // Len reports the number of fields.
-func (f *Form) Len() int { return len(f.fields) }
+func (f *Form) Len() int { return f.n }
 
 // Get returns the first value of key.
 func (f *Form) Get(key string) (string, bool) {
-	for _, fd := range f.fields {
-		if fd.key == key {
+	for i := range f.n {
+		if fd := f.at(i); fd.key == key {
 			return fd.value, true
 		}
 	}
@@ -57,11 +71,13 @@ func (f *Form) Get(key string) (string, bool) {
 // added, each escaped as url.QueryEscape would, in one allocation.
 func (f *Form) Encode() []byte {
 	n := 0
-	for _, fd := range f.fields {
+	for i := range f.n {
+		fd := f.at(i)
 		n += escapedLen(fd.key) + escapedLen(fd.value) + 2
 	}
 	b := make([]byte, 0, n)
-	for i, fd := range f.fields {
+	for i := range f.n {
+		fd := f.at(i)
 		if i > 0 {
 			b = append(b, '&')
 		}

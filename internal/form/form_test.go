@@ -1,7 +1,9 @@
 package form
 
 import (
+	"fmt"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -24,6 +26,24 @@ func TestEncodeKeepsOrderAndEscapesLikeQueryEscape(t *testing.T) {
 	assert.Equal(t, "John Smith", v)
 	_, ok = f.Get("missing")
 	assert.False(t, ok)
+}
+
+// A form longer than the fields a Form holds itself keeps every field, in
+// order.
+func TestLongFormKeepsOrder(t *testing.T) {
+	t.Parallel()
+	var f Form
+	var want []string
+	for i := range 3*typicalFields + 1 {
+		k, v := fmt.Sprintf("k%02d", i), fmt.Sprint(i)
+		f.Add(k, v)
+		want = append(want, k+"="+v)
+		got, ok := f.Get(k)
+		assert.True(t, ok, k)
+		assert.Equal(t, v, got)
+	}
+	assert.Equal(t, strings.Join(want, "&"), string(f.Encode()))
+	assert.Equal(t, len(want), f.Len())
 }
 
 func TestEncodeRoundTripsThroughParseQuery(t *testing.T) {
