@@ -42,36 +42,33 @@ func (c *Client) payment(w *wire.Payment, raw []byte, cl *call) *Payment {
 			p.Amount = d
 		}
 	}
-	r := c.redactor(cl)
 	if w.Card != nil {
-		p.Card = &CardInfo{Bin: r.text(w.Card.Bin), Last4Digits: r.text(w.Card.Last4Digits), Holder: r.text(w.Card.Holder),
+		p.Card = &CardInfo{Bin: w.Card.Bin, Last4Digits: w.Card.Last4Digits, Holder: w.Card.Holder,
 			ExpiryMonth: w.Card.ExpiryMonth, ExpiryYear: w.Card.ExpiryYear}
 	}
-	p.Descriptor = r.text(p.Descriptor)
-	for _, m := range []map[string]string{p.ResultDetails, p.CustomParameters} {
-		for k, v := range m {
-			if masked := r.text(v); masked != v {
-				m[k] = masked
-			}
-		}
-	}
+	r := c.redactor(cl)
 	if res := w.Result; res != nil {
-		p.Result = Result{Code: ResultCode(res.Code), Description: r.text(res.Description)}
+		p.Result = Result{Code: ResultCode(res.Code), Description: res.Description}
 		if len(res.ParameterErrors) > 0 {
 			p.Result.ParameterErrors = make([]ParameterError, len(res.ParameterErrors))
 			for i, pe := range res.ParameterErrors {
-				v := maskParameter(pe.Name, r.text(string(pe.Value)))
+				v := maskParameter(pe.Name, string(pe.Value))
 				if v != string(pe.Value) && !strings.EqualFold(pe.Name, "card.number") {
-					r.addString(string(pe.Value)) // an echoed CVV, masked in Raw too
+					r.addString(string(pe.Value)) // an echoed CVV, masked everywhere else too
 				}
-				p.Result.ParameterErrors[i] = ParameterError{Name: pe.Name, Value: v, Message: r.text(pe.Message)}
+				p.Result.ParameterErrors[i] = ParameterError{Name: pe.Name, Value: v, Message: pe.Message}
 			}
 		}
 	}
 	if c != nil {
 		c.wire.complete(w, p, cl)
 	}
-	p.Raw = r.raw(raw)
+	if r.clean(raw) {
+		p.Raw = raw // nothing in it, so nothing decoded from it, needs masking
+	} else {
+		r.payment(p)
+		p.Raw = r.raw(raw)
+	}
 	return p
 }
 

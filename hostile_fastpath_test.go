@@ -948,17 +948,25 @@ func TestHostileFastPathCardMaskedAtEveryOffset(t *testing.T) {
 	}
 }
 
-// A card glued to a letter, an underscore or a full stop is still "a run of
-// 12 to 19 digits that passes the Luhn check" (README): gateways glue labels
-// to values ("PAN4111...", "Card No.4111..."). The last two cases are the
-// control: the same card after a colon and alone is masked.
+// A card glued to a label by punctuation is masked ("Card No.4111...",
+// "card:4111..."), as alone. A digit run glued to a letter, a digit or an
+// underscore is part of a word or an id ("PAN4111...", "card_4111...",
+// hex ids such as 8a8294174e918ca6...) and is kept, so that identifiers in
+// Raw and in the fields stay intact: the README states the rule.
 func TestHostileFastPathCardGluedToALetter(t *testing.T) {
 	t.Parallel()
 	s, c, logs := hfCardClient(t)
-	for i, text := range []string{"PAN4111111111111111", "4111111111111111x", "Card No.4111111111111111", "card_4111111111111111",
-		"x4111 1111 1111 1111", "ref=4111111111111111_1", "card:4111111111111111", "4111111111111111"} {
+	for i, text := range []string{"Card No.4111111111111111", "card:4111111111111111", "4111111111111111", "(4111 1111 1111 1111)"} {
 		probs := hfCardProblems(t, s, c, logs, fmt.Sprintf("g%d", i), hfBody(`"description":"`+text+`"`, ``), "4111111111111111", true)
 		assert.Empty(t, probs, "description %q: the card is shown", text)
+	}
+	for _, text := range []string{"PAN4111111111111111", "4111111111111111x", "card_4111111111111111", "x4111 1111 1111 1111",
+		"0.4111111111111111"} {
+		p, err := backoffice.DecodePayment([]byte(hfWithCode(hfBody(`"description":"`+text+`"`, ``), "000.100.110")))
+		if assert.NoError(t, err, text) {
+			assert.Equal(t, text, p.Result.Description, "a run inside a word, an id or a decimal is kept")
+			assert.Contains(t, string(p.Raw), text)
+		}
 	}
 }
 

@@ -2,6 +2,7 @@ package backoffice
 
 import (
 	"bytes"
+	"strconv"
 	"strings"
 
 	"github.com/c81406b6/backoffice/internal/luhn"
@@ -9,10 +10,11 @@ import (
 
 // redactor masks what must never reach a caller's logs, even when the
 // gateway echoes it: card numbers (any run of 12 to 19 digits, spaces or
-// dashes between them allowed, that passes the Luhn check), the CVV a call
-// sent, and the credentials (access token, secure key), wherever they stand
-// in an answer: descriptions, parameter errors, resultDetails, Raw and so
-// every error string built from them.
+// dashes between them allowed, that passes the Luhn check and is not part
+// of a word, an id or a decimal), the CVV a call sent, and the credentials
+// (access token, secure key), wherever they stand in an answer: every text
+// of a Payment but its identifiers (see payment), Raw, and so every error
+// string built from them.
 type redactor struct {
 	lits  [4]literal // masked wherever they occur: credentials, the card number sent
 	n     int        // how many of lits are set
@@ -143,6 +145,53 @@ const runBytes = 12
 
 func inDigitRun(c byte) bool { return isDigit(c) || c == ' ' || c == '-' }
 
+// clean reports an answer body in which nothing needs masking: no literal,
+// no CVV, no digit run mask could take, and no JSON escape. Every text
+// decoded from such a body is a piece of it, so none needs masking either:
+// one scan of the body stands for the checks of every field.
+func (r *redactor) clean(raw []byte) bool {
+	return bytes.IndexByte(raw, '\\') < 0 && !r.suspectJSON(raw)
+}
+
+// payment masks every text of p that is not an identifier the SDK or its
+// caller acts on (ID, ReferencedID, MerchantTransactionID, RegistrationID
+// stay as sent: masking them would break look-ups and reconciliation).
+func (r *redactor) payment(p *Payment) {
+	for _, s := range [...]*string{&p.PaymentBrand, &p.Descriptor, &p.BuildNumber, &p.NDC, &p.Status,
+		&p.TransactionStatus, &p.ShortID, &p.Source, &p.PaymentMethod, &p.RiskScore, &p.MerchantCustomerID,
+		&p.Result.Description} {
+		*s = r.text(*s)
+	}
+	if cd := p.Card; cd != nil {
+		for _, s := range [...]*string{&cd.Bin, &cd.Last4Digits, &cd.Holder, &cd.ExpiryMonth, &cd.ExpiryYear} {
+			*s = r.text(*s)
+		}
+	}
+	for i := range p.Result.ParameterErrors {
+		pe := &p.Result.ParameterErrors[i]
+		pe.Name, pe.Value, pe.Message = r.text(pe.Name), r.text(pe.Value), r.text(pe.Message)
+	}
+	p.ResultDetails = r.textMap(p.ResultDetails)
+	p.CustomParameters = r.textMap(p.CustomParameters)
+}
+
+// textMap masks m's keys and values, in place when only values change.
+func (r *redactor) textMap(m map[string]string) map[string]string {
+	for k, v := range m {
+		if mk := r.text(k); mk != k {
+			out := make(map[string]string, len(m))
+			for k, v := range m {
+				out[r.text(k)] = r.text(v)
+			}
+			return out
+		}
+		if mv := r.text(v); mv != v {
+			m[k] = mv
+		}
+	}
+	return m
+}
+
 // raw masks a JSON body and keeps it valid JSON: digit runs are masked
 // inside strings, and a card number written as a bare JSON number becomes
 // a string. raw is copied only when something changes.
@@ -150,12 +199,12 @@ func (r *redactor) raw(raw []byte) []byte {
 	if !r.suspectJSON(raw) {
 		return raw
 	}
-	out, _ := r.mask(unescapeDigits(raw), true)
+	out, _ := r.mask(unescapeRunChars(raw), true)
 	return out
 }
 
 // suspectJSON is suspect for a JSON body: whether mask, after
-// unescapeDigits, could change it. Most answers hold nothing to mask, and
+// unescapeRunChars, could change it. Most answers hold nothing to mask, and
 // this scan is a fraction of mask's.
 func (r *redactor) suspectJSON(b []byte) bool {
 	for _, lit := range r.literals() {
@@ -166,21 +215,22 @@ func (r *redactor) suspectJSON(b []byte) bool {
 	if r.cvv != "" && bytes.Contains(b, []byte(r.cvv)) {
 		return true
 	}
-	return bytes.Contains(b, []byte(`\u003`)) || longDigitRun(b)
+	return bytes.Contains(b, []byte(`\u00`)) || longDigitRun(b)
 }
 
-// unescapeDigits writes JSON escapes of digits (\u0030 to \u0039) as the
-// digits themselves, which JSON reads the same, so that a card number
+// unescapeRunChars writes the JSON escapes of what a card number is made
+// of, digits (\u0030 to \u0039), space (\u0020) and dash (\u002d), as the
+// characters themselves, which JSON reads the same, so that a card number
 // spelled with escapes is masked too. raw is copied only when it has one.
-func unescapeDigits(raw []byte) []byte {
-	if !bytes.Contains(raw, []byte(`\u003`)) {
+func unescapeRunChars(raw []byte) []byte {
+	if !bytes.Contains(raw, []byte(`\u00`)) {
 		return raw
 	}
 	out := make([]byte, 0, len(raw))
 	for i := 0; i < len(raw); i++ {
 		if raw[i] == '\\' && i+1 < len(raw) {
-			if i+5 < len(raw) && raw[i+1] == 'u' && string(raw[i+2:i+5]) == "003" && isDigit(raw[i+5]) {
-				out = append(out, raw[i+5])
+			if c, ok := runCharEscape(raw[i:]); ok {
+				out = append(out, c)
 				i += 5
 				continue
 			}
@@ -191,6 +241,23 @@ func unescapeDigits(raw []byte) []byte {
 		out = append(out, raw[i])
 	}
 	return out
+}
+
+// runCharEscape reads a \u escape of a digit, a space or a dash at the start
+// of b.
+func runCharEscape(b []byte) (byte, bool) {
+	if len(b) < 6 || b[1] != 'u' || b[2] != '0' || b[3] != '0' {
+		return 0, false
+	}
+	switch hi, lo := b[4], b[5]; {
+	case hi == '3' && isDigit(lo):
+		return lo, true
+	case hi == '2' && lo == '0':
+		return ' ', true
+	case hi == '2' && (lo == 'd' || lo == 'D'):
+		return '-', true
+	}
+	return 0, false
 }
 
 const redacted = "[redacted]"
@@ -210,6 +277,7 @@ func (r *redactor) mask(b []byte, isJSON bool) ([]byte, bool) {
 	var out []byte // nil until the first digit run is masked
 	last := 0      // b[:last] is already in out
 	inString := !isJSON
+	escEnd, escChar := -1, byte(0) // where the last JSON escape ended, and what it stands for
 	for i := 0; i < len(b); {
 		c := b[i]
 		if isJSON && c == '"' {
@@ -218,11 +286,10 @@ func (r *redactor) mask(b []byte, isJSON bool) ([]byte, bool) {
 			continue
 		}
 		if isJSON && inString && c == '\\' {
-			if i+1 < len(b) && b[i+1] == 'u' {
-				i += 6 // \uXXXX: its hex digits are no number
-			} else {
-				i += 2
-			}
+			var n int
+			escChar, n = jsonEscape(b[i:])
+			i += n // a \uXXXX's hex digits are no number
+			escEnd = i
 			continue
 		}
 		if !isDigit(c) {
@@ -230,7 +297,21 @@ func (r *redactor) mask(b []byte, isJSON bool) ([]byte, bool) {
 			continue
 		}
 		end, digits := digitRun(b, i)
-		repl := r.maskRun(b, i, end, digits, inString)
+		before := byte(' ') // what stands before the run in the text b holds
+		switch {
+		case i == escEnd:
+			before = escChar
+		case i > 0:
+			before = b[i-1]
+		}
+		after := byte(' ')
+		if end < len(b) {
+			after = b[end]
+			if isJSON && inString && after == '\\' {
+				after, _ = jsonEscape(b[end:])
+			}
+		}
+		repl := r.maskRun(b, i, end, digits, inString, before, after)
 		if repl != nil {
 			out = append(append(out, b[last:i]...), repl...)
 			last = end
@@ -243,9 +324,10 @@ func (r *redactor) mask(b []byte, isJSON bool) ([]byte, bool) {
 	return append(out, b[last:]...), true
 }
 
-// maskRun returns what replaces the digit run b[start:end], or nil to keep it.
-func (r *redactor) maskRun(b []byte, start, end, digits int, inString bool) []byte {
-	if !standalone(b, start, end) {
+// maskRun returns what replaces the digit run b[start:end], or nil to keep
+// it; before and after are the characters the text has around it.
+func (r *redactor) maskRun(b []byte, start, end, digits int, inString bool, before, after byte) []byte {
+	if !standalone(b, start, end, before, after) {
 		return nil
 	}
 	run := b[start:end]
@@ -293,19 +375,46 @@ func digitRun(b []byte, i int) (end, digits int) {
 	return end, digits
 }
 
-// standalone reports whether the run b[start:end] is a number of its own:
-// not part of a word, an id or a decimal.
-func standalone(b []byte, start, end int) bool {
-	if start > 0 && (isAlnum(b[start-1]) || b[start-1] == '.') {
+// standalone reports whether the run b[start:end], between the characters
+// before and after, is a number of its own: not part of a word, an id or a
+// decimal. A full stop before it ends a word ("No.4111…") unless a digit
+// stands before the stop ("0.4111…").
+func standalone(b []byte, start, end int, before, after byte) bool {
+	if isAlnum(before) || before == '.' && start >= 2 && isDigit(b[start-2]) {
 		return false
 	}
-	if end < len(b) {
-		next := b[end]
-		if isAlnum(next) || next == '.' && end+1 < len(b) && isDigit(b[end+1]) {
-			return false
-		}
+	return !isAlnum(after) && !(after == '.' && end+1 < len(b) && isDigit(b[end+1]))
+}
+
+// jsonEscape reads the JSON escape at the start of b: what it stands for
+// (0 for anything beyond ASCII, which is never part of a word here) and
+// its length.
+func jsonEscape(b []byte) (c byte, n int) {
+	if len(b) < 2 {
+		return 0, len(b)
 	}
-	return true
+	switch b[1] {
+	case 'u':
+		if len(b) < 6 {
+			return 0, len(b)
+		}
+		v, err := strconv.ParseUint(string(b[2:6]), 16, 16)
+		if err != nil || v >= 0x80 {
+			return 0, 6
+		}
+		return byte(v), 6
+	case 'n':
+		return '\n', 2
+	case 't':
+		return '\t', 2
+	case 'r':
+		return '\r', 2
+	case 'b':
+		return '\b', 2
+	case 'f':
+		return '\f', 2
+	}
+	return b[1], 2 // \" \\ \/
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }

@@ -41,7 +41,7 @@ for i in $(seq "$ROUNDS"); do
 	echo "round $i of $ROUNDS (${SECONDS}s)" >&2
 	bench .. backoffice.test versus -test.bench '^BenchmarkVersus$' -test.benchtime 20000x
 	bench .. backoffice.test capture -test.bench '^(BenchmarkCapture|BenchmarkCaptureH2)$'
-	bench .. backoffice.test micro -test.bench '^(BenchmarkClassify|BenchmarkCategory|BenchmarkIsSuccessful|BenchmarkChecksum|BenchmarkDecodePayment)$'
+	bench .. backoffice.test micro -test.bench '^(BenchmarkClassify|BenchmarkCategory|BenchmarkIsSuccessful|BenchmarkChecksum|BenchmarkDecodePayment|BenchmarkWork)$'
 	bench ../internal/wire wire.test micro -test.bench '^BenchmarkDecode'
 	bench ../internal/form form.test micro -test.bench '^BenchmarkEncode$'
 	bench ../internal/transport transport.test micro -test.bench '^(BenchmarkDo|BenchmarkContentTypeProblem)$'
