@@ -79,17 +79,6 @@ func (s *hfServer) Requests() []hfReq {
 	return append([]hfReq(nil), s.reqs...)
 }
 
-// hfMoney are the requests other than a checksum refund's list read.
-func (s *hfServer) hfMoney() []hfReq {
-	var out []hfReq
-	for _, r := range s.Requests() {
-		if !strings.HasSuffix(strings.SplitN(r.RequestURI, "?", 2)[0], "/getTransactionList") {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
 func hfCtx(t *testing.T) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	t.Cleanup(cancel)
