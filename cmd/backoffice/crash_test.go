@@ -162,10 +162,18 @@ func TestCrashResume(t *testing.T) {
 		t.Log("no kill left a row in sending this time")
 	}
 
-	// Finish: resume until nothing is unknown.
+	// Finish: resume until nothing is unknown. These resumes get a roomier
+	// bound on each Resolve than the default (settle time + 4 look-up
+	// intervals, 420 ms here): on a loaded machine (CI runs every package's
+	// race tests at once) a Resolve that waits out the settle time and then
+	// meets a fault and a throttled look-up can run out of it, which leaves
+	// the row unknown, truthfully, and fails nothing but this test's
+	// patience (seen once in CI: exit code 2 after five resumes).
 	code := -1
-	for i := 0; i < 5 && code != exitOK && code != exitNotAllBooked; i++ {
-		out, err := command("resume").CombinedOutput()
+	for i := 0; i < 8 && code != exitOK && code != exitNotAllBooked; i++ {
+		c := command("resume")
+		c.Args = append(c.Args, "--resolve-timeout", "5s")
+		out, err := c.CombinedOutput()
 		code = exitCodeOfErr(err)
 		if code == exitCannotRun {
 			t.Fatalf("resume: %v\n%s", err, out)
