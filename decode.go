@@ -63,12 +63,7 @@ func (c *Client) payment(w *wire.Payment, raw []byte, cl *call) *Payment {
 	if c != nil {
 		c.wire.complete(w, p, cl)
 	}
-	if r.clean(raw) {
-		p.Raw = raw // nothing in it, so nothing decoded from it, needs masking
-	} else {
-		r.payment(p)
-		p.Raw = r.raw(raw)
-	}
+	r.answer(p, raw)
 	return p
 }
 

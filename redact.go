@@ -145,12 +145,26 @@ const runBytes = 12
 
 func inDigitRun(c byte) bool { return isDigit(c) || c == ' ' || c == '-' }
 
-// clean reports an answer body in which nothing needs masking: no literal,
-// no CVV, no digit run mask could take, and no JSON escape. Every text
-// decoded from such a body is a piece of it, so none needs masking either:
-// one scan of the body stands for the checks of every field.
-func (r *redactor) clean(raw []byte) bool {
-	return bytes.IndexByte(raw, '\\') < 0 && !r.suspectJSON(raw)
+// answer masks p, decoded from raw, and sets p.Raw to raw masked. One scan
+// of the body decides: when clean, nothing in any field needs masking.
+func (r *redactor) answer(p *Payment, raw []byte) {
+	suspect := r.suspectJSON(raw)
+	p.Raw = raw
+	if clean(raw, suspect) {
+		return
+	}
+	r.payment(p)
+	if suspect {
+		p.Raw, _ = r.mask(unescapeRunChars(raw), true)
+	}
+}
+
+// clean reports an answer body in which nothing needs masking: not
+// suspect (no literal, no CVV, no digit run mask could take) and no JSON
+// escape. Every text decoded from such a body is a piece of it, so none
+// needs masking either.
+func clean(raw []byte, suspect bool) bool {
+	return !suspect && bytes.IndexByte(raw, '\\') < 0
 }
 
 // payment masks every text of p that is not an identifier the SDK or its
@@ -192,19 +206,10 @@ func (r *redactor) textMap(m map[string]string) map[string]string {
 	return m
 }
 
-// raw masks a JSON body and keeps it valid JSON: digit runs are masked
-// inside strings, and a card number written as a bare JSON number becomes
-// a string. raw is copied only when something changes.
-func (r *redactor) raw(raw []byte) []byte {
-	if !r.suspectJSON(raw) {
-		return raw
-	}
-	out, _ := r.mask(unescapeRunChars(raw), true)
-	return out
-}
-
 // suspectJSON is suspect for a JSON body: whether mask, after
-// unescapeRunChars, could change it. Most answers hold nothing to mask, and
+// unescapeRunChars, could change it; masking keeps the body valid JSON
+// (digit runs are masked inside strings, and a card number written as a
+// bare JSON number becomes a string). Most answers hold nothing to mask, and
 // this scan is a fraction of mask's.
 func (r *redactor) suspectJSON(b []byte) bool {
 	for _, lit := range r.literals() {

@@ -97,11 +97,11 @@ func (t *Transport) direct(ctx context.Context, r *Request, ex *Exchange) (retry
 }
 
 // newRequest is http.NewRequestWithContext for r, its body left to the
-// caller; with r.Target it copies a template instead of parsing r.URL (the
-// only difference: nothing else is parsed). The header is r's own: the
-// SDK's own transport never writes to it.
+// caller; with r.Target it sets the parsed URL instead of parsing r.URL
+// again (the only difference). The header is r's own: the SDK's own
+// transport never writes to it.
 func newRequest(ctx context.Context, r *Request) (*http.Request, error) {
-	if r.Target == nil || (r.Method != http.MethodPost && r.Method != http.MethodGet) {
+	if r.Target == nil {
 		req, err := http.NewRequestWithContext(ctx, r.Method, r.URL, nil)
 		if err != nil {
 			return nil, err
@@ -109,21 +109,11 @@ func newRequest(ctx context.Context, r *Request) (*http.Request, error) {
 		req.Header = r.Header
 		return req, nil
 	}
-	tmpl := &getTemplate
-	if r.Method == http.MethodPost {
-		tmpl = &postTemplate
-	}
-	req := tmpl.WithContext(ctx)
-	req.URL, req.Host, req.Header = r.Target, r.Target.Host, r.Header
-	return req, nil
+	// WithContext makes the one allocation NewRequestWithContext would.
+	tmpl := http.Request{Method: r.Method, URL: r.Target, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		Header: r.Header, Host: r.Target.Host}
+	return tmpl.WithContext(ctx), nil
 }
-
-// The requests newRequest copies: what http.NewRequest sets besides the
-// URL, the host, the header and the context.
-var (
-	postTemplate = http.Request{Method: http.MethodPost, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1}
-	getTemplate  = http.Request{Method: http.MethodGet, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1}
-)
 
 var errNilResponse = fmt.Errorf("RoundTripper returned a nil *Response with a nil error")
 
