@@ -18,9 +18,10 @@ func (s *Server) RefuseConnections() {
 	if s.listen.refusing {
 		return
 	}
+	l := s.listen.current(s.ts.Listener)
 	s.listen.refusing = true
-	s.listen.addr = s.ts.Listener.Addr().String()
-	_ = s.ts.Listener.Close()
+	s.listen.addr = l.Addr().String()
+	_ = l.Close()
 	s.conns.closeIdle(time.Second)
 	s.ts.CloseClientConnections()
 }
@@ -30,7 +31,7 @@ func (s *Server) RefuseConnections() {
 func (s *Server) AcceptConnections() {
 	s.listen.Lock()
 	defer s.listen.Unlock()
-	if !s.listen.refusing {
+	if !s.listen.refusing || s.listen.closed {
 		return
 	}
 	l, err := net.Listen("tcp", s.listen.addr)
@@ -38,7 +39,7 @@ func (s *Server) AcceptConnections() {
 		panic("backofficetest: AcceptConnections: " + err.Error())
 	}
 	s.listen.refusing = false
-	s.ts.Listener = l
+	s.listen.l = l // never s.ts.Listener: httptest's serving goroutine read that without a lock
 	go func() { _ = s.ts.Config.Serve(l) }()
 }
 
@@ -46,5 +47,24 @@ func (s *Server) AcceptConnections() {
 type listenState struct {
 	sync.Mutex
 	refusing bool
-	addr     string
+	closed   bool         // Close was called: AcceptConnections does nothing
+	addr     string       // the address to listen on again
+	l        net.Listener // the listener AcceptConnections opened; nil: httptest's own
+}
+
+// current returns the listener the server accepts on (or last accepted
+// on), given httptest's own; the caller holds the lock.
+func (ls *listenState) current(own net.Listener) net.Listener {
+	if ls.l != nil {
+		return ls.l
+	}
+	return own
+}
+
+// close closes the current listener for good; Close calls it first.
+func (ls *listenState) close(own net.Listener) {
+	ls.Lock()
+	defer ls.Unlock()
+	ls.closed = true
+	_ = ls.current(own).Close()
 }

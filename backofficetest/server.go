@@ -72,7 +72,7 @@ func NewServer(opts ...Option) *Server {
 // cannot race the close on a dead connection (sent, outcome unknown) but
 // finds no listener (not sent).
 func (s *Server) Close() {
-	_ = s.ts.Listener.Close()
+	s.listen.close(s.ts.Listener)
 	s.conns.closeIdle(time.Second)
 	s.ts.Close()
 	s.hard.pending.Wait()
