@@ -115,3 +115,39 @@ func TestRunRefusesBadInputBeforeSending(t *testing.T) {
 		t.Fatal("the dry run sent something")
 	}
 }
+
+// A row whose request never reached the gateway is not booked, and the
+// command says so and says how to send it again; resume does.
+func TestRunNotSentRowsResumeSendsAgain(t *testing.T) {
+	srv := backofficetest.NewServer()
+	t.Cleanup(srv.Close)
+	creds := srv.BearerCredentials()
+	t.Setenv("OPP_ACCESS_TOKEN", creds.AccessToken)
+	t.Setenv("OPP_ENTITY_ID", creds.EntityID)
+	t.Setenv("OPP_BASE_URL", srv.URL)
+	d := srv.Debit(decimal.RequireFromString("10.00"), "EUR")
+	input := writeFile(t, "in.csv", "operation,payment_id,amount,currency\nRF,"+d+",4.00,EUR\n")
+	journal := filepath.Join(t.TempDir(), "j")
+	flags := []string{"--journal", journal, "--settle-time", "50ms", "--lookup-interval", "10ms"}
+
+	srv.RefuseConnections()
+	var out, errb bytes.Buffer
+	if code := run(append([]string{"run", "--input", input}, flags...), &out, &errb); code != exitNotAllBooked {
+		t.Fatalf("run while refused: exit %d\n%s%s", code, out.String(), errb.String())
+	}
+	if want := "1 rows proven not booked"; !strings.Contains(errb.String(), want) || !strings.Contains(errb.String(), "backoffice resume --journal "+journal) {
+		t.Fatalf("stderr lacks %q and how to resume:\n%s", want, errb.String())
+	}
+	srv.AcceptConnections()
+	out.Reset()
+	errb.Reset()
+	if code := run(append([]string{"resume"}, flags...), &out, &errb); code != exitOK {
+		t.Fatalf("resume: exit %d\n%s%s", code, out.String(), errb.String())
+	}
+	if strings.Contains(errb.String(), "not booked") {
+		t.Fatalf("the hint after everything was booked:\n%s", errb.String())
+	}
+	if n := len(srv.Entries(d)); n != 1 {
+		t.Fatalf("%d refunds of %s, want 1", n, d)
+	}
+}

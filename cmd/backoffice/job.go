@@ -490,6 +490,13 @@ func (j *Job) exitCode() int {
 	return exitCodeOf(j.counts)
 }
 
+// count returns how many rows are in state.
+func (j *Job) count(state string) int {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.counts[state]
+}
+
 func exitCodeOf(counts map[string]int) int {
 	switch {
 	case counts[stateUnknown]+counts[stateSending] > 0:

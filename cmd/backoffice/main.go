@@ -13,8 +13,9 @@
 // OPP_ACCESS_TOKEN and OPP_ENTITY_ID (bearer variant), or OPP_MEMBER_ID and
 // OPP_SECURE_KEY (checksum variant); OPP_BASE_URL selects the host.
 //
-// Exit codes: 0 every row booked; 1 some refused, invalid or not booked;
-// 2 some still unknown (run resolve later); 3 could not run.
+// Exit codes: 0 every row booked; 1 some refused, invalid or not booked
+// (resume sends not-booked rows again); 2 some still unknown (run resolve
+// later); 3 could not run.
 package main
 
 import (
@@ -254,6 +255,9 @@ func runJob(cmd string, args []string, stdout, stderr io.Writer) int {
 	code := j.exitCode()
 	if code == exitUnknown {
 		fmt.Fprintf(stderr, "backoffice %s: some outcomes are unknown: run backoffice resolve --journal %s later\n", cmd, f.journal)
+	}
+	if n := j.count(stateNotBooked); n > 0 {
+		fmt.Fprintf(stderr, "backoffice %s: %d rows proven not booked (not sent, or absent after a look-up); backoffice resume --journal %s sends them again\n", cmd, n, f.journal)
 	}
 	return code
 }
