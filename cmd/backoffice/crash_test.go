@@ -189,6 +189,11 @@ func TestCrashResume(t *testing.T) {
 		settled = j.counts[stateSending]+j.counts[stateUnknown]+j.counts[stateNotBooked] == 0
 		if !settled {
 			t.Logf("final resume %d: exit code %d, journal: %v", i+1, code, j.counts)
+			for _, r := range j.Rows() {
+				if r.State == stateUnknown || r.State == stateNotBooked {
+					t.Logf("  line %d %s: %s", r.Line, r.State, r.Desc)
+				}
+			}
 		}
 	}
 	if code != exitNotAllBooked { // the planted refusals and the invalid row
