@@ -1,13 +1,17 @@
 // Package journal is the backoffice command's durable store: an
 // append-only file of records, each one line "crc32c-hex SP json LF",
-// fsynced before Append returns.
+// fsynced before Append returns. Each checksum covers its record and,
+// through the checksum before it, every record before it (a chain): a line
+// copied, moved or deleted breaks the chain at the next line, or, when it
+// is the last, at itself. Journals written before the chain (each checksum
+// over its own record) are still read, and appended to in their own form.
 //
 // Why a log and not bbolt or SQLite: the job only ever appends state
 // transitions and replays them in order at start-up, so a log is the whole
 // data model; it adds no dependency to the module (library users' module
 // graphs stay as they are), and its crash behaviour is small enough to test
 // exhaustively here: a record is either whole and checksummed, or it is the
-// torn tail of the last write, which Open drops. Concurrent writers share
+// torn tail of the last write (no newline yet), which Open drops. Concurrent writers share
 // fsyncs (group commit): while one fsync runs, later records queue and go
 // out with the next one, so 32 workers cost far fewer than 32 fsyncs.
 package journal
@@ -33,6 +37,7 @@ type Log struct {
 
 	mu      sync.Mutex
 	cond    *sync.Cond
+	chain   chain  // the checksum of the last record queued
 	buf     []byte // encoded records not yet written
 	queued  uint64 // records appended so far
 	synced  uint64 // records durable so far
@@ -54,8 +59,9 @@ func Create(path string, recs [][]byte) error {
 	}
 	defer os.Remove(tmp.Name()) // a no-op once renamed
 	w := bufio.NewWriterSize(tmp, 1<<16)
+	ch := chain{chained: true}
 	for _, r := range recs {
-		if _, err := w.Write(encode(nil, r)); err != nil {
+		if _, err := w.Write(ch.encode(nil, r)); err != nil {
 			tmp.Close()
 			return err
 		}
@@ -79,8 +85,11 @@ func Create(path string, recs [][]byte) error {
 
 // Open opens the journal at path for appending and returns every record
 // in it, in order. A torn last record (the tail of a write cut short by a
-// crash) is dropped and truncated away; a damaged record anywhere else is
-// an error, since it cannot come from a crash.
+// crash: no newline) is dropped and truncated away. A whole line whose
+// checksum does not hold, anywhere, is an error: a crash cannot make one,
+// since a record's newline is the last byte its write puts down, and
+// nothing a job did was acted on before its write was durable, so
+// dropping what was written after is only ever safe for a torn tail.
 func Open(path string) (*Log, [][]byte, error) {
 	f, err := os.OpenFile(path, os.O_RDWR, 0)
 	if err != nil {
@@ -91,7 +100,7 @@ func Open(path string) (*Log, [][]byte, error) {
 		f.Close()
 		return nil, nil, err
 	}
-	recs, good, err := parse(path, data)
+	recs, good, ch, err := parse(path, data)
 	if err != nil {
 		f.Close()
 		return nil, nil, err
@@ -110,7 +119,7 @@ func Open(path string) (*Log, [][]byte, error) {
 		f.Close()
 		return nil, nil, err
 	}
-	l := &Log{f: f}
+	l := &Log{f: f, chain: ch}
 	l.cond = sync.NewCond(&l.mu)
 	return l, recs, nil
 }
@@ -123,32 +132,30 @@ func Read(path string) ([][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	recs, _, err := parse(path, data)
+	recs, _, _, err := parse(path, data)
 	return recs, err
 }
 
-// parse splits data into records and returns how many bytes they fill.
-func parse(path string, data []byte) ([][]byte, int, error) {
+// parse splits data into records and returns how many bytes they fill
+// and the chain to append with.
+func parse(path string, data []byte) ([][]byte, int, chain, error) {
 	var recs [][]byte
 	good := 0
-	lineNo := 0
+	ch := chain{chained: true}
 	for good < len(data) {
-		lineNo++
 		nl := bytes.IndexByte(data[good:], '\n')
 		if nl < 0 {
 			break // torn tail: no newline
 		}
-		rec, ok := decode(data[good : good+nl])
+		rec, ok := ch.decode(data[good:good+nl], len(recs))
 		if !ok {
-			if good+nl+1 == len(data) {
-				break // torn tail
-			}
-			return nil, 0, fmt.Errorf("journal %s: record %d is damaged (checksum mismatch) and is not the last one: refusing to guess", path, lineNo)
+			return nil, 0, chain{}, fmt.Errorf("journal %s: record %d is damaged, or copied, moved or deleted around it (checksum mismatch); "+
+				"a crash leaves no such line, so it was changed after it was written: refusing to guess", path, len(recs)+1)
 		}
 		recs = append(recs, rec)
 		good += nl + 1
 	}
-	return recs, good, nil
+	return recs, good, ch, nil
 }
 
 // File is the open file, for locking.
@@ -163,7 +170,7 @@ func (l *Log) Append(recs ...[]byte) error {
 		return l.err
 	}
 	for _, r := range recs {
-		l.buf = encode(l.buf, r)
+		l.buf = l.chain.encode(l.buf, r)
 	}
 	l.queued++
 	mine := l.queued
@@ -207,29 +214,51 @@ func (l *Log) Close() error {
 	return err
 }
 
-func encode(dst, rec []byte) []byte {
-	var sum [4]byte
-	c := crc32.Checksum(rec, table)
-	sum[0], sum[1], sum[2], sum[3] = byte(c>>24), byte(c>>16), byte(c>>8), byte(c)
-	dst = hex.AppendEncode(dst, sum[:])
+// chain is the running checksum of a journal's records.
+type chain struct {
+	sum     uint32 // the checksum of the last record
+	chained bool   // false: a journal from before the chain, each checksum its record's own
+}
+
+// next is the checksum of rec following the records so far.
+func (c chain) next(rec []byte) uint32 {
+	if !c.chained {
+		return crc32.Checksum(rec, table)
+	}
+	return crc32.Update(c.sum, table, rec)
+}
+
+// encode appends rec's line to dst and moves the chain past it.
+func (c *chain) encode(dst, rec []byte) []byte {
+	sum := c.next(rec)
+	c.sum = sum
+	dst = hex.AppendEncode(dst, []byte{byte(sum >> 24), byte(sum >> 16), byte(sum >> 8), byte(sum)})
 	dst = append(dst, ' ')
 	dst = append(dst, rec...)
 	return append(dst, '\n')
 }
 
-func decode(line []byte) ([]byte, bool) {
+// decode checks line, the n-th record (from 0), against the chain and
+// moves the chain past it. The first record reads the same either way;
+// the second tells a journal from before the chain, whose checksums hold
+// only unchained.
+func (c *chain) decode(line []byte, n int) ([]byte, bool) {
 	if len(line) < 10 || line[8] != ' ' {
 		return nil, false
 	}
-	var sum [4]byte
-	if _, err := hex.Decode(sum[:], line[:8]); err != nil {
+	var b [4]byte
+	if _, err := hex.Decode(b[:], line[:8]); err != nil {
 		return nil, false
 	}
 	rec := line[9:]
-	c := uint32(sum[0])<<24 | uint32(sum[1])<<16 | uint32(sum[2])<<8 | uint32(sum[3])
-	if crc32.Checksum(rec, table) != c || bytes.IndexByte(rec, '\n') >= 0 {
-		return nil, false
+	sum := uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
+	if c.next(rec) != sum {
+		if n != 1 || crc32.Checksum(rec, table) != sum {
+			return nil, false
+		}
+		c.chained = false
 	}
+	c.sum = sum
 	return append([]byte(nil), rec...), true
 }
 
