@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -138,6 +139,7 @@ func (j *Job) replay(path string, recs [][]byte) error {
 	if len(recs) == 0 {
 		return fmt.Errorf("journal %s is empty", path)
 	}
+	rows := 0
 	for n, b := range recs {
 		var r record
 		if err := json.Unmarshal(b, &r); err != nil {
@@ -148,24 +150,44 @@ func (j *Job) replay(path string, recs [][]byte) error {
 			if r.K != "job" || r.V != journalVersion || r.Hash == "" {
 				return fmt.Errorf("journal %s: not a backoffice journal (version %d)", path, journalVersion)
 			}
-			j.hash, j.input = r.Hash, r.Input
-		case r.K == "row" && r.Row != nil:
+			j.hash, j.input, rows = r.Hash, r.Input, r.Rows
+		case r.K == "row" && r.Row != nil && n == len(j.rows)+1:
+			if _, dup := j.byLine[r.Row.Line]; dup {
+				return fmt.Errorf("journal %s: record %d: line %d planned twice", path, n+1, r.Row.Line)
+			}
 			j.byLine[r.Row.Line] = len(j.rows)
 			j.rows = append(j.rows, *r.Row)
-		case r.K == "st":
+		case r.K == "st" && len(j.rows) == rows:
 			i, ok := j.byLine[r.Line]
 			if !ok {
 				return fmt.Errorf("journal %s: record %d names line %d, which the journal has no row for", path, n+1, r.Line)
 			}
+			if from := j.rows[i].State; !next[from][r.State] {
+				return fmt.Errorf("journal %s: record %d moves line %d from %s to %s, which no job does: refusing to guess", path, n+1, r.Line, from, r.State)
+			}
 			apply(&j.rows[i], r)
 		default:
-			return fmt.Errorf("journal %s: record %d: unknown kind %q", path, n+1, r.K)
+			return fmt.Errorf("journal %s: record %d (%q) is out of place: a journal holds its job, then every row, then their states", path, n+1, r.K)
 		}
+	}
+	if len(j.rows) != rows {
+		return fmt.Errorf("journal %s: %d rows, but it was created with %d: refusing to guess", path, len(j.rows), rows)
 	}
 	for _, r := range j.rows {
 		j.counts[r.State]++
 	}
 	return nil
+}
+
+// next holds the moves a job makes: a row is sent from planned or proven
+// not booked, and settled from sending or unknown; booked, refused and
+// invalid rows never change. A journal holding any other move was edited,
+// and replaying it could send a booked row again.
+var next = map[string]map[string]bool{
+	statePlanned:   {stateSending: true},
+	stateNotBooked: {stateSending: true},
+	stateSending:   {stateBooked: true, stateRefused: true, stateNotBooked: true, stateUnknown: true, stateInvalid: true},
+	stateUnknown:   {stateBooked: true, stateRefused: true, stateNotBooked: true, stateUnknown: true, stateInvalid: true},
 }
 
 func apply(row *Row, r record) {
@@ -421,6 +443,9 @@ func classify(row Row, p *backoffice.Payment, err error) record {
 			if r.Desc == "" {
 				r.Desc = re.Result.Code.Description()
 			}
+			if notAboutThePayment(re) {
+				r.State = stateNotBooked // resume sends it again
+			}
 		case errors.As(err, &ve), errors.As(err, &we), errors.Is(err, backoffice.ErrUnsupported):
 			r.State, r.Desc = stateInvalid, err.Error()
 		default:
@@ -438,6 +463,22 @@ func classify(row Row, p *backoffice.Payment, err error) record {
 		r.U, _ = json.Marshal(ue)
 	}
 	return r
+}
+
+// notAboutThePayment reports a refusal that judged the request, not the
+// payment: its credentials (HTTP 401 or 403, the gateway's 800.900.3xx
+// authentication codes, GATEWAY.md) or the gateway's load (throttling, a
+// busy session, once the SDK's retries are spent). Sent again later, with
+// the credentials mended or the load gone, the same row can be booked, so
+// such a row ends not booked, for resume to send again, and never refused,
+// which is final. The checksum platform's codes for a refused checksum or
+// AuthToken are per deployment (CHECKSUM-PLATFORM.md §6): there such rows
+// end refused, and a new journal for the rows left is the way to send them.
+func notAboutThePayment(re *backoffice.ResultError) bool {
+	code := re.Result.Code
+	return re.StatusCode == http.StatusUnauthorized || re.StatusCode == http.StatusForbidden ||
+		code == backoffice.CodeThrottled || code == backoffice.CodeSessionBusy ||
+		strings.HasPrefix(string(code), "800.900.3")
 }
 
 // checkRows runs the SDK's own validation on every planned row, offline:
