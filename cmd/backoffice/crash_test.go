@@ -223,7 +223,7 @@ func TestCrashResume(t *testing.T) {
 	}
 	booked, ops := 0, 0
 	for _, r := range report {
-		if r.State != want[r.Line] && !transientRefusal(r, want[r.Line]) {
+		if r.State != want[r.Line] {
 			t.Errorf("line %d: %s (%s %s), want %s", r.Line, r.State, r.ResultCode, r.ResultDescription, want[r.Line])
 		}
 		if r.State == stateBooked {
@@ -249,13 +249,4 @@ func exitCodeOfErr(err error) int {
 		return ee.ExitCode()
 	}
 	return -1
-}
-
-// transientRefusal reports a row planned to be booked that the faults
-// refused for good: throttling or "session busy" on every attempt the
-// retry policy allowed. Rare, and a true NotBooked (checkLedger holds it to
-// the ledger), so not a failure of the job.
-func transientRefusal(r ReportRow, want string) bool {
-	return want == stateBooked && r.State == stateRefused &&
-		(r.ResultCode == "800.120.100" || r.ResultCode == "800.700.100")
 }
