@@ -81,7 +81,9 @@ func NewClient(creds Credentials, opts ...Option) (*Client, error) {
 		return nil, invalid("Credentials", "must be BearerCredentials or ChecksumCredentials")
 	}
 	for _, s := range c.wire.secrets() {
-		c.secrets = append(c.secrets, literal{s: s, b: []byte(s)})
+		for _, f := range secretForms(s) {
+			c.secrets = append(c.secrets, literal{s: f, b: []byte(f)})
+		}
 	}
 	c.base = strings.TrimRight(cfg.baseURL, "/")
 	c.baseURL = plainBase(c.base)

@@ -1,6 +1,7 @@
 package backoffice
 
 import (
+	"encoding/json"
 	"reflect"
 	"testing"
 
@@ -48,7 +49,7 @@ func FuzzRedactPrecheck(f *testing.F) {
 		if r.suspectJSON(b) {
 			return
 		}
-		out, changed := r.mask(unescapeRunChars(b), true)
+		out, changed := r.mask(unescapePlain(b), true)
 		if changed || string(out) != string(b) {
 			t.Fatalf("suspectJSON passed %q, mask made %q", b, out)
 		}
@@ -82,4 +83,46 @@ func FuzzCleanMeansNothingToMask(f *testing.F) {
 			}
 		}
 	})
+}
+
+// unescapePlain changes how a body is written, never what it means: any
+// valid JSON decodes to the same value before and after, and stays valid.
+func FuzzUnescapePlainKeepsMeaning(f *testing.F) {
+	f.Add([]byte(`{"t":"OGE4\/Mjk0\u002bMTcy\u0026x","q":"\"\\\n\u0022\u005c\u0000"}`))
+	f.Add([]byte(`{"e":"\ud83d\ude00 \ud83d x \ude00 \u2028 \u007f \uFFFD \u00e9"}`))
+	f.Add([]byte(`["\u0034\u0032\u0030\u0030", "\/\/", "a\\u0041"]`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var before any
+		if json.Unmarshal(b, &before) != nil {
+			return
+		}
+		out := unescapePlain(b)
+		var after any
+		if err := json.Unmarshal(out, &after); err != nil {
+			t.Fatalf("unescapePlain(%q) = %q, no longer JSON: %v", b, out, err)
+		}
+		if !reflect.DeepEqual(before, after) {
+			t.Fatalf("unescapePlain(%q) = %q means %#v, not %#v", b, out, after, before)
+		}
+	})
+}
+
+// The escapes unescapePlain writes plainly, and the ones it keeps.
+func TestUnescapePlain(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		`"a\/b"`:                   `"a/b"`,
+		`"\u002b\u002B\u0026"`:     `"++&"`,
+		`"\u00e9\ud83d\ude00"`:     `"é😀"`,
+		`"\u0022\u005c\u0000"`:     `"\u0022\u005c\u0000"`, // quote, backslash, control: kept
+		`"\ud83d x \ude00"`:        `"\ud83d x \ude00"`,    // lone surrogates: kept
+		`"\\u0041 \\/"`:            `"\\u0041 \\/"`,        // an escaped backslash, then text
+		`"\n4111\u00201111"`:       `"\n4111 1111"`,
+		`"\u2028\u007f"`:           `"\u2028\u007f"`,
+		`{"k":"plain, no escape"}`: `{"k":"plain, no escape"}`,
+	} {
+		if got := string(unescapePlain([]byte(in))); got != want {
+			t.Errorf("unescapePlain(%s) = %s, want %s", in, got, want)
+		}
+	}
 }

@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -256,4 +259,76 @@ func TestHostileOutcomeEchoedSecretsOnRefund(t *testing.T) {
 		}
 	}
 	_ = p
+}
+
+// A gateway, or a proxy in front of it, that echoes a credential as a URL
+// carries it (query- or path-escaped, upper- or lower-case hex) or as JSON
+// escapes it leaks it no more than one echoing it plainly: every form is
+// masked in every text of the answer and of the error. (The backoffice
+// command's hostile tester found the query-escaped access token in its
+// reports.)
+func TestEchoedCredentialFormsAreMasked(t *testing.T) {
+	t.Parallel()
+	const token = "OGE4+Mjk0/MTcy=ODFi&OGVl?MzAx%MjgyOTk" // every character the escapes change
+	const key = "s3cr+et/Key=with&odd?chars"
+	jsonEscaped := func(s string) string { // as a PHP gateway or an HTML-safe encoder writes it
+		s = strings.ReplaceAll(s, "/", `\/`)
+		s = strings.ReplaceAll(s, "&", `\u0026`)
+		return strings.ReplaceAll(s, "+", `\u002B`)
+	}
+	lowerHex := func(s string) string {
+		return regexp.MustCompile(`%[0-9A-F]{2}`).ReplaceAllStringFunc(s, strings.ToLower)
+	}
+	forms := map[string]func(string) string{
+		"query":           url.QueryEscape,
+		"path":            url.PathEscape,
+		"query lower hex": func(s string) string { return lowerHex(url.QueryEscape(s)) },
+		"path lower hex":  func(s string) string { return lowerHex(url.PathEscape(s)) },
+		"json":            jsonEscaped,
+	}
+	for name, form := range forms {
+		for _, v := range []struct {
+			variant string
+			secret  string
+			creds   backoffice.Credentials
+			body    func(echo string) string
+		}{
+			{"bearer", token, backoffice.BearerCredentials{AccessToken: token, EntityID: bearerCreds.EntityID}, func(echo string) string {
+				return `{"id":"x1","paymentType":"CP","result":{"code":"100.100.101","description":"debug: ` + echo + ` refused"},` +
+					`"resultDetails":{"request":"token=` + echo + `&amount=5.00"}}`
+			}},
+			{"checksum", key, backoffice.ChecksumCredentials{MemberID: "10001", SecureKey: key}, func(echo string) string {
+				return `{"paymentId":"12345","status":"authsuccessful","result":{"code":"20085","description":"debug: key=` + echo + ` refused"}}`
+			}},
+		} {
+			t.Run(name+"/"+v.variant, func(t *testing.T) {
+				t.Parallel()
+				echo := jsonEscape(form(v.secret))
+				if name == "json" {
+					echo = form(v.secret) // already escaped
+				}
+				srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { writeJSON(w, 400, v.body(echo)) }))
+				t.Cleanup(srv.Close)
+				c := newTestClient(t, srv.URL, v.creds, backoffice.WithRetryPolicy(hoOneAttempt))
+				_, err := c.Capture(hoCtx(t, 3*time.Second), "12345", backoffice.CaptureRequest{Amount: dec("5"), Currency: "EUR", MerchantTransactionID: "mtid-1"})
+				var re *backoffice.ResultError
+				require.ErrorAs(t, err, &re)
+				require.Contains(t, re.Result.Description, "debug: ", "the echo is in the description")
+				secrets := []string{v.secret, url.QueryEscape(v.secret), url.PathEscape(v.secret), lowerHex(url.QueryEscape(v.secret)), lowerHex(url.PathEscape(v.secret))}
+				hoAssertNoSecret(t, "err.Error()", err.Error(), secrets...)
+				hoAssertNoSecret(t, "Result.Description", re.Result.Description, secrets...)
+				if re.Payment != nil {
+					for where, text := range hoPaymentTexts(t, re.Payment) {
+						hoAssertNoSecret(t, where, text, secrets...)
+					}
+				}
+			})
+		}
+	}
+}
+
+// jsonEscape returns s as the inside of a JSON string.
+func jsonEscape(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b[1 : len(b)-1])
 }

@@ -2,8 +2,12 @@ package backoffice
 
 import (
 	"bytes"
+	"net/url"
+	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/c81406b6/backoffice/internal/luhn"
 )
@@ -53,6 +57,41 @@ func (r *redactor) literals() []literal {
 		return r.lits[:r.n]
 	}
 	return append(r.lits[:r.n:r.n], r.extra...)
+}
+
+// secretForms returns s and every other form a gateway or a proxy in
+// front of it may echo it in: URL-encoded, as a query (QueryEscape) or a
+// path (PathEscape) would carry it, with upper- or lower-case hex. JSON
+// escapes need no form of their own: masking reads answers unescaped.
+func secretForms(s string) []string {
+	forms := []string{s}
+	for _, f := range []string{url.QueryEscape(s), url.PathEscape(s)} {
+		for _, g := range []string{f, lowerHex(f)} {
+			if !slices.Contains(forms, g) {
+				forms = append(forms, g)
+			}
+		}
+	}
+	return forms
+}
+
+// lowerHex lower-cases the hex digits of every %XX escape in s.
+func lowerHex(s string) string {
+	b := []byte(s)
+	for i := 0; i+2 < len(b); i++ {
+		if b[i] == '%' {
+			b[i+1], b[i+2] = toLowerASCII(b[i+1]), toLowerASCII(b[i+2])
+			i += 2
+		}
+	}
+	return string(b)
+}
+
+func toLowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }
 
 // redactor returns the masks for an answer to cl. It allocates nothing for
@@ -155,7 +194,7 @@ func (r *redactor) answer(p *Payment, raw []byte) {
 	}
 	r.payment(p)
 	if suspect {
-		p.Raw, _ = r.mask(unescapeRunChars(raw), true)
+		p.Raw, _ = r.mask(unescapePlain(raw), true)
 	}
 }
 
@@ -207,7 +246,7 @@ func (r *redactor) textMap(m map[string]string) map[string]string {
 }
 
 // suspectJSON is suspect for a JSON body: whether mask, after
-// unescapeRunChars, could change it; masking keeps the body valid JSON
+// unescapePlain, could change it; masking keeps the body valid JSON
 // (digit runs are masked inside strings, and a card number written as a
 // bare JSON number becomes a string). Most answers hold nothing to mask, and
 // this scan is a fraction of mask's.
@@ -220,49 +259,85 @@ func (r *redactor) suspectJSON(b []byte) bool {
 	if r.cvv != "" && bytes.Contains(b, []byte(r.cvv)) {
 		return true
 	}
-	return bytes.Contains(b, []byte(`\u00`)) || longDigitRun(b)
+	return bytes.Contains(b, []byte(`\u`)) || bytes.Contains(b, []byte(`\/`)) || longDigitRun(b)
 }
 
-// unescapeRunChars writes the JSON escapes of what a card number is made
-// of, digits (\u0030 to \u0039), space (\u0020) and dash (\u002d), as the
-// characters themselves, which JSON reads the same, so that a card number
-// spelled with escapes is masked too. raw is copied only when it has one.
-func unescapeRunChars(raw []byte) []byte {
-	if !bytes.Contains(raw, []byte(`\u00`)) {
+// unescapePlain writes every JSON escape of a printable character (\/ and
+// \uXXXX, surrogate pairs included) as the character itself, which JSON
+// reads the same, so that a secret or a card number spelled with escapes
+// (a PHP gateway's "\/", an encoder's "\u002b" or "\u0026") is masked in
+// Raw as plainly written ones are. Escapes of quotes, backslashes and
+// control characters stay, and so does a lone surrogate: the body stays
+// valid JSON that means the same. raw is copied only when it has an
+// escape to write.
+func unescapePlain(raw []byte) []byte {
+	if !bytes.Contains(raw, []byte(`\u`)) && !bytes.Contains(raw, []byte(`\/`)) {
 		return raw
 	}
 	out := make([]byte, 0, len(raw))
 	for i := 0; i < len(raw); i++ {
-		if raw[i] == '\\' && i+1 < len(raw) {
-			if c, ok := runCharEscape(raw[i:]); ok {
-				out = append(out, c)
-				i += 5
-				continue
-			}
-			out = append(out, raw[i], raw[i+1]) // any other escape stays as it is
+		if raw[i] != '\\' || i+1 == len(raw) {
+			out = append(out, raw[i])
+			continue
+		}
+		if raw[i+1] == '/' {
+			out = append(out, '/')
 			i++
 			continue
 		}
-		out = append(out, raw[i])
+		if r, n := plainEscape(raw[i:]); n > 0 {
+			out = utf8.AppendRune(out, r)
+			i += n - 1
+			continue
+		}
+		out = append(out, raw[i], raw[i+1]) // any other escape stays as it is
+		i++
 	}
 	return out
 }
 
-// runCharEscape reads a \u escape of a digit, a space or a dash at the start
-// of b.
-func runCharEscape(b []byte) (byte, bool) {
-	if len(b) < 6 || b[1] != 'u' || b[2] != '0' || b[3] != '0' {
+// plainEscape reads a \u escape (or a surrogate pair of two) of a
+// printable character at the start of b, returning it and the escape's
+// length; n is 0 for anything else.
+func plainEscape(b []byte) (r rune, n int) {
+	r, ok := hex4(b)
+	switch {
+	case !ok:
+		return 0, 0
+	case utf16.IsSurrogate(r):
+		lo, ok := hex4(b[min(6, len(b)):])
+		if r >= 0xdc00 || !ok {
+			return 0, 0
+		}
+		if r = utf16.DecodeRune(r, lo); r == utf8.RuneError {
+			return 0, 0
+		}
+		return r, 12
+	case r < 0x20 || r == '"' || r == '\\' || r == 0x7f || r == 0x2028 || r == 0x2029:
+		return 0, 0
+	}
+	return r, 6
+}
+
+// hex4 reads "\uXXXX" at the start of b.
+func hex4(b []byte) (rune, bool) {
+	if len(b) < 6 || b[0] != '\\' || b[1] != 'u' {
 		return 0, false
 	}
-	switch hi, lo := b[4], b[5]; {
-	case hi == '3' && isDigit(lo):
-		return lo, true
-	case hi == '2' && lo == '0':
-		return ' ', true
-	case hi == '2' && (lo == 'd' || lo == 'D'):
-		return '-', true
+	var r rune
+	for _, c := range b[2:6] {
+		switch {
+		case '0' <= c && c <= '9':
+			r = r<<4 | rune(c-'0')
+		case 'a' <= c && c <= 'f':
+			r = r<<4 | rune(c-'a'+10)
+		case 'A' <= c && c <= 'F':
+			r = r<<4 | rune(c-'A'+10)
+		default:
+			return 0, false
+		}
 	}
-	return 0, false
+	return r, true
 }
 
 const redacted = "[redacted]"
