@@ -2,6 +2,7 @@ package backofficetest
 
 import (
 	"fmt"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -153,7 +154,10 @@ func (s *Server) InjectFault(op Op, nth int, f Fault) {
 // since this call; it returns the fault to apply, or false for none. Calls
 // to fn are serialized and made in the order requests arrive (the order of
 // Requests), so a seeded math/rand source may be used inside it without a
-// lock. fn must not call the Server's methods: they would wait for it.
+// lock. fn must not call the Server's methods: they would wait for it. If
+// fn panics, its request's connection is dropped before anything is
+// booked, later requests are served as usual, and Close panics with fn's
+// panic and stack, so that the test fails where it ends.
 func (s *Server) InjectFaultFunc(fn func(op Op, n int) (Fault, bool)) {
 	s.gate.mu.Lock()
 	defer s.gate.mu.Unlock()
@@ -193,7 +197,8 @@ type gate struct {
 	fnBase   map[Op]int // counts when fn was installed
 	injected int
 
-	fnMu sync.Mutex // serializes calls to fn, made outside mu
+	fnMu     sync.Mutex // serializes calls to fn, made outside mu
+	panicked string     // the first panic of fn, with its stack, for Close to raise
 
 	answers map[Op][]backoffice.ResultCode // AnswerNext's codes, in order
 }
@@ -241,7 +246,7 @@ func (g *gate) admit(req Request) Fault {
 	// time and in admission order, the nth call for the nth request.
 	g.fnMu.Lock()
 	g.mu.Unlock()
-	f, ok := fn(req.Op, n)
+	f, ok := g.call(fn, req.Op, n)
 	g.fnMu.Unlock()
 	if !ok {
 		return Fault{}
@@ -250,6 +255,24 @@ func (g *gate) admit(req Request) Fault {
 	g.countLocked(f)
 	g.mu.Unlock()
 	return f
+}
+
+// call runs fn. A panic in it must not leave the gate locked, which would
+// hang every later request and Close, nor vanish, since net/http's log is
+// silenced: the request's connection is dropped (nothing booked) and Close
+// raises the panic again.
+func (g *gate) call(fn func(Op, int) (Fault, bool), op Op, n int) (f Fault, ok bool) {
+	defer func() {
+		if v := recover(); v != nil {
+			g.mu.Lock()
+			if g.panicked == "" {
+				g.panicked = fmt.Sprintf("%v\n%s", v, debug.Stack())
+			}
+			g.mu.Unlock()
+			f, ok = Fault{Kind: FaultDropBeforeBooking}, true
+		}
+	}()
+	return fn(op, n)
 }
 
 func (g *gate) countLocked(f Fault) {

@@ -690,12 +690,13 @@ func hlWithin(d time.Duration, fn func()) bool {
 }
 
 // A merchant's InjectFaultFunc that panics (a bug in the merchant's test,
-// say an index out of range) is recovered by net/http for that request;
-// the fake must go on answering the next requests, and Close must return,
-// rather than every later call, and the test's cleanup, hanging on a lock
-// the panic left held.
+// say an index out of range) costs its request's connection; the fake must
+// go on answering the next requests, rather than every later call, and the
+// test's cleanup, hanging on a lock the panic left held. Close returns and
+// then raises the panic, so the merchant's test fails naming it instead
+// of passing or hanging.
 func TestHostileInjectFaultFuncPanics(t *testing.T) {
-	g := hlServer(t)
+	g := &gateway{t: t, srv: backofficetest.NewServer()}
 	debit := g.srv.Debit(dec("10.00"), "EUR")
 	var once atomic.Bool
 	g.srv.InjectFaultFunc(func(backofficetest.Op, int) (backofficetest.Fault, bool) {
@@ -716,6 +717,14 @@ func TestHostileInjectFaultFuncPanics(t *testing.T) {
 	assert.Equal(t, http.StatusOK, r.status, "%s", r.body)
 	assert.True(t, hlWithin(2*time.Second, func() { g.srv.ClearFaults() }),
 		"after a panicking InjectFaultFunc, ClearFaults hangs")
+	var raised any
+	require.True(t, hlWithin(2*time.Second, func() {
+		defer func() { raised = recover() }()
+		g.srv.Close()
+	}), "after a panicking InjectFaultFunc, Close hangs")
+	require.NotNil(t, raised, "Close must raise the function's panic")
+	assert.Contains(t, fmt.Sprint(raised), "index out of range")
+	assert.Contains(t, fmt.Sprint(raised), "hostile_lifecycle_test.go", "with the function's stack")
 }
 
 // A WithClock function that panics once: same as above, for the clock.

@@ -106,7 +106,11 @@ func (s *Server) startWebhooks(c webhookConfig) {
 	if c.policy.Timeout <= 0 {
 		c.policy.Timeout = 5 * time.Second
 	}
-	n := &notifier{cfg: c, client: &http.Client{}, done: make(chan struct{})}
+	// A transport of its own: its connections to the merchant's endpoint
+	// are the fake's, closed by Close, not left idle in the program's
+	// http.DefaultTransport.
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	n := &notifier{cfg: c, client: &http.Client{Transport: tr}, done: make(chan struct{})}
 	n.wake, n.idle = sync.NewCond(&n.mu), sync.NewCond(&n.mu)
 	n.ctx, n.stop = context.WithCancel(context.Background())
 	s.notifier = n
@@ -114,8 +118,8 @@ func (s *Server) startWebhooks(c webhookConfig) {
 	go n.run()
 }
 
-// stopWebhooks abandons what is still queued and waits for the delivery
-// in flight to end.
+// stopWebhooks abandons what is still queued, waits for the delivery in
+// flight to end and closes the connections to the merchant's endpoint.
 func (s *Server) stopWebhooks() {
 	n := s.notifier
 	if n == nil {
@@ -128,6 +132,7 @@ func (s *Server) stopWebhooks() {
 	n.mu.Unlock()
 	n.stop()
 	<-n.done
+	n.client.CloseIdleConnections()
 }
 
 // FlushWebhooks delivers every notification recorded so far, held ones
@@ -220,7 +225,7 @@ func (n *notifier) send(rec *record, duplicate bool) {
 		if d.Status >= 200 && d.Status < 300 {
 			return
 		}
-		if attempt == n.cfg.policy.Attempts || !sleep(n.ctx, wait) {
+		if attempt == n.cfg.policy.Attempts || !sleep(n.ctx, nil, wait) {
 			return
 		}
 		wait *= 2

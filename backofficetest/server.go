@@ -5,6 +5,7 @@ import (
 	"log"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"time"
 
 	"github.com/c81406b6/backoffice"
@@ -26,7 +27,9 @@ type Server struct {
 	ledger   *ledger
 	gate     *gate
 	hard     *hardness
-	listen   listenState // refuse.go
+	listen   listenState   // refuse.go
+	closing  chan struct{} // closed when Close begins: artificial waits end
+	closed   sync.Once
 	conns    connTracker // conns.go
 	notifier *notifier   // nil without WithWebhook (notify.go)
 	search   searchState // search.go
@@ -49,8 +52,9 @@ func NewServer(opts ...Option) *Server {
 			multipleCaptures:        cfg.multipleCaptures,
 			internalChargebacksOnly: cfg.internalChargebacksOnly,
 		}),
-		gate: newGate(),
-		hard: newHardness(cfg),
+		gate:    newGate(),
+		hard:    newHardness(cfg),
+		closing: make(chan struct{}),
 	}
 	s.startWebhooks(cfg.webhook)
 	s.ts = httptest.NewUnstartedServer(http.HandlerFunc(s.handle))
@@ -71,12 +75,25 @@ func NewServer(opts ...Option) *Server {
 // until the client has closed its end too, so a warm client's next request
 // cannot race the close on a dead connection (sent, outcome unknown) but
 // finds no listener (not sent).
+//
+// Requests held by an injected latency (FaultLatency, FaultProxyTimeout's
+// wait) are not waited out: their connections are dropped, or the 504 is
+// answered, at once. If an InjectFaultFunc function panicked, Close panics
+// with that panic once the server is down.
 func (s *Server) Close() {
+	s.closed.Do(func() { close(s.closing) })
 	s.listen.close(s.ts.Listener)
 	s.conns.closeIdle(time.Second)
 	s.ts.Close()
 	s.hard.pending.Wait()
 	s.stopWebhooks()
+	s.gate.mu.Lock()
+	p := s.gate.panicked
+	s.gate.panicked = ""
+	s.gate.mu.Unlock()
+	if p != "" {
+		panic("backofficetest: the InjectFaultFunc function panicked (its request's connection was dropped): " + p)
+	}
 }
 
 // Client returns an HTTP client configured for the server. Any other

@@ -55,7 +55,8 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 		rt = s.route(r, form)
 		rt.mtid, rt.path, rt.target = mtid, path, target
 	}
-	if f.Latency > 0 && f.Kind != FaultProxyTimeout && !sleep(r.Context(), f.Latency) {
+	if f.Latency > 0 && f.Kind != FaultProxyTimeout && !sleep(r.Context(), s.closing, f.Latency) {
+		drop(w) // the client gave up, or the fake is closing: no answer either way
 		return
 	}
 	s.deliver(w, rt, f, arrived)
@@ -100,7 +101,7 @@ func (s *Server) deliver(w http.ResponseWriter, rt route, f Fault, arrived time.
 	case FaultProxyTimeout:
 		s.forward(rt, arrived, false)
 		if f.Latency > 0 {
-			sleep(context.Background(), f.Latency)
+			sleep(context.Background(), s.closing, f.Latency)
 		}
 		a := serverError(f)
 		a.status = http.StatusGatewayTimeout
@@ -115,14 +116,17 @@ func (s *Server) deliver(w http.ResponseWriter, rt route, f Fault, arrived time.
 	}
 }
 
-// sleep waits d and reports true, or reports false as soon as ctx ends.
-func sleep(ctx context.Context, d time.Duration) bool {
+// sleep waits d and reports true, or reports false as soon as ctx ends or
+// closing (which may be nil) is closed.
+func sleep(ctx context.Context, closing <-chan struct{}, d time.Duration) bool {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-t.C:
 		return true
 	case <-ctx.Done():
+		return false
+	case <-closing:
 		return false
 	}
 }
