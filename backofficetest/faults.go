@@ -50,8 +50,8 @@ const (
 	// FaultNone: the request is answered normally.
 	FaultNone FaultKind = iota
 	// FaultLatency: the server waits Fault.Latency, or until the request's
-	// context ends, in which case it answers nothing and books nothing;
-	// then it answers normally.
+	// context ends or the Server is closed, in which case it drops the
+	// connection and books nothing; then it answers normally.
 	FaultLatency
 	// FaultServerError: HTTP 503 (or Fault.StatusCode) with an HTML body.
 	FaultServerError
