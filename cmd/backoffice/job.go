@@ -106,12 +106,11 @@ func planJob(path, inputName, hash string, rows []Row, check *backoffice.Client)
 // openJob opens and locks the journal at path and replays it.
 func openJob(path string) (*Job, error) {
 	log, recs, err := journal.Open(path)
+	if errors.Is(err, journal.ErrInUse) {
+		return nil, fmt.Errorf("journal %s is in use by another backoffice process", path)
+	}
 	if err != nil {
 		return nil, err
-	}
-	if err := lockFile(log.File()); err != nil {
-		log.Close()
-		return nil, fmt.Errorf("journal %s is in use by another backoffice process: %w", path, err)
 	}
 	j := &Job{log: log, byLine: map[int]int{}, counts: map[string]int{}}
 	if err := j.replay(path, recs); err != nil {
@@ -192,6 +191,11 @@ var next = map[string]map[string]bool{
 
 func apply(row *Row, r record) {
 	row.State = r.State
+	if r.State == stateRefused && refusedForTheRequest(r.Code) {
+		// Written by a version that kept such rows refused for good;
+		// read as this one writes them, so resume sends them again.
+		row.State = stateNotBooked
+	}
 	if r.State == stateSending {
 		return // keeps what an earlier attempt left, e.g. the Uncertain it is resolved with
 	}
@@ -475,10 +479,14 @@ func classify(row Row, p *backoffice.Payment, err error) record {
 // AuthToken are per deployment (CHECKSUM-PLATFORM.md §6): there such rows
 // end refused, and a new journal for the rows left is the way to send them.
 func notAboutThePayment(re *backoffice.ResultError) bool {
-	code := re.Result.Code
 	return re.StatusCode == http.StatusUnauthorized || re.StatusCode == http.StatusForbidden ||
-		code == backoffice.CodeThrottled || code == backoffice.CodeSessionBusy ||
-		strings.HasPrefix(string(code), "800.900.3")
+		refusedForTheRequest(string(re.Result.Code))
+}
+
+// refusedForTheRequest reports the codes of notAboutThePayment.
+func refusedForTheRequest(code string) bool {
+	return code == string(backoffice.CodeThrottled) || code == string(backoffice.CodeSessionBusy) ||
+		strings.HasPrefix(code, "800.900.3")
 }
 
 // checkRows runs the SDK's own validation on every planned row, offline:

@@ -83,8 +83,14 @@ func Create(path string, recs [][]byte) error {
 	return syncDir(dir)
 }
 
-// Open opens the journal at path for appending and returns every record
-// in it, in order. A torn last record (the tail of a write cut short by a
+// ErrInUse is Open's error when another process holds the journal.
+var ErrInUse = errors.New("in use by another process")
+
+// Open opens the journal at path for appending, locked against every other
+// process for as long as this one lives (where the platform has flock),
+// and returns every record in it, in order. The lock comes first: only
+// the process that holds it may drop a torn tail, since another's tail is
+// a write in progress. A torn last record (the tail of a write cut short by a
 // crash: no newline) is dropped and truncated away. A whole line whose
 // checksum does not hold, anywhere, is an error: a crash cannot make one,
 // since a record's newline is the last byte its write puts down, and
@@ -94,6 +100,10 @@ func Open(path string) (*Log, [][]byte, error) {
 	f, err := os.OpenFile(path, os.O_RDWR, 0)
 	if err != nil {
 		return nil, nil, err
+	}
+	if err := lockFile(f); err != nil {
+		f.Close()
+		return nil, nil, fmt.Errorf("journal %s: %w (%v)", path, ErrInUse, err)
 	}
 	data, err := io.ReadAll(f)
 	if err != nil {
@@ -157,9 +167,6 @@ func parse(path string, data []byte) ([][]byte, int, chain, error) {
 	}
 	return recs, good, ch, nil
 }
-
-// File is the open file, for locking.
-func (l *Log) File() *os.File { return l.f }
 
 // Append writes recs and returns once they are on stable storage (fsync).
 // Records of concurrent calls share one write and one fsync.

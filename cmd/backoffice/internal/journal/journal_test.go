@@ -59,9 +59,11 @@ func TestTornTailDroppedDamageElsewhereRefused(t *testing.T) {
 			t.Fatal(err)
 		}
 		l.Close()
-		if _, recs, err := Open(path); err != nil || len(recs) != 2 || string(recs[1]) != `{"c":3}` {
+		l, recs, err = Open(path)
+		if err != nil || len(recs) != 2 || string(recs[1]) != `{"c":3}` {
 			t.Fatalf("cut at %d, after append: %q, %v", cut, recs, err)
 		}
+		l.Close()
 	}
 	damaged := append([]byte(nil), whole...)
 	damaged[12] ^= 1 // inside the first record
