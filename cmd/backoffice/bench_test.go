@@ -33,12 +33,7 @@ type benchFake struct {
 
 func startBenchFake(b *testing.B) *benchFake {
 	b.Helper()
-	dir := b.TempDir()
-	bin := filepath.Join(dir, "backoffice")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		b.Fatalf("go build: %v\n%s", err, out)
-	}
-	cmd := exec.Command(bin, "fake")
+	cmd := exec.Command(builtCommand(b), "fake")
 	stdout, _ := cmd.StdoutPipe()
 	if err := cmd.Start(); err != nil {
 		b.Fatal(err)

@@ -29,10 +29,7 @@ func TestCrashResume(t *testing.T) {
 	}
 	deadline := time.Now().Add(90 * time.Second)
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "backoffice")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := builtCommand(t)
 	seed := uint64(time.Now().UnixNano())
 	t.Logf("seed %d", seed)
 	rng := rand.New(rand.NewPCG(seed, 7))

@@ -1174,33 +1174,11 @@ func TestHostileMalformedCredentialsNotEchoed(t *testing.T) {
 	}
 }
 
-// hBuild builds the command into the test's temporary directory, once per
-// test (the go build cache makes the later ones quick).
-func hBuild(t *testing.T) string {
-	t.Helper()
-	hBinMu.Lock()
-	defer hBinMu.Unlock()
-	if p, ok := hBins[t.Name()]; ok {
-		return p
-	}
-	p := filepath.Join(t.TempDir(), "backoffice")
-	if out, err := exec.Command("go", "build", "-o", p, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	hBins[t.Name()] = p
-	return p
-}
-
-var (
-	hBinMu sync.Mutex
-	hBins  = map[string]string{}
-)
-
 // hExec runs the built command with a hang guard, returning its exit code
 // (-1 killed by a signal) and combined output.
 func hExec(t *testing.T, limit time.Duration, env []string, args ...string) (int, string) {
 	t.Helper()
-	c := exec.Command(hBuild(t), args...)
+	c := exec.Command(builtCommand(t), args...)
 	c.Env = append(os.Environ(), env...)
 	var out bytes.Buffer
 	c.Stdout, c.Stderr = &out, &out
@@ -1315,7 +1293,7 @@ func TestHostileSIGINTThenResume(t *testing.T) {
 			args[0] = "resume"
 			args = append(args[:1], args[3:]...)
 		}
-		c := exec.Command(hBuild(t), args...)
+		c := exec.Command(builtCommand(t), args...)
 		c.Env = append(os.Environ(), env...)
 		var out bytes.Buffer
 		c.Stdout, c.Stderr = &out, &out
@@ -1374,7 +1352,7 @@ func TestHostileKill9ResolveOnlyThenResume(t *testing.T) {
 		if i > 0 {
 			args = append([]string{"resume", "--journal", journal, "--concurrency", "4"}, hSlow...)
 		}
-		c := exec.Command(hBuild(t), args...)
+		c := exec.Command(builtCommand(t), args...)
 		c.Env = append(os.Environ(), env...)
 		var out bytes.Buffer
 		c.Stdout, c.Stderr = &out, &out

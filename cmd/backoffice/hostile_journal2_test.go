@@ -97,7 +97,7 @@ func h2Form(t *testing.T, journal string) []string {
 // h2Start starts the built command; wait returns its exit code.
 func h2Start(t *testing.T, env []string, args ...string) (c *exec.Cmd, out *hBuf, done chan int) {
 	t.Helper()
-	c = exec.Command(hBuild(t), args...)
+	c = exec.Command(builtCommand(t), args...)
 	c.Env = append(os.Environ(), env...)
 	out = &hBuf{}
 	c.Stdout, c.Stderr = out, out
