@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/c81406b6/backoffice"
 	"github.com/c81406b6/backoffice/backofficetest"
 	"github.com/shopspring/decimal"
 )
@@ -149,5 +150,19 @@ func TestRunNotSentRowsResumeSendsAgain(t *testing.T) {
 	}
 	if n := len(srv.Entries(d)); n != 1 {
 		t.Fatalf("%d refunds of %s, want 1", n, d)
+	}
+}
+
+// A call never sent is not booked, and resume sends it again, even when
+// what stopped it was a refusal (a checksum refund's read of the refunded
+// amount refused, say): the refusal was of the read, not of the row.
+func TestClassifyNotSentBeforeRefusal(t *testing.T) {
+	refusal := &backoffice.ResultError{StatusCode: 200, Result: backoffice.Result{Code: "30002", Description: "Invalid or expired AuthToken"}}
+	row := Row{Line: 2, Op: "RF", PaymentID: "54289", Amount: "1.00", Currency: "EUR"}
+	if got := classify(row, nil, &backoffice.NotSentError{Err: refusal}); got.State != stateNotBooked {
+		t.Fatalf("not sent, wrapping a refusal: %s, want %s", got.State, stateNotBooked)
+	}
+	if got := classify(row, nil, refusal); got.State != stateRefused {
+		t.Fatalf("the row's own refusal: %s, want %s", got.State, stateRefused)
 	}
 }

@@ -121,7 +121,7 @@ func runFake(args []string, stdout, stderr io.Writer) int {
 	cs := srv.ChecksumCredentials()
 	first, _ := json.Marshal(map[string]string{
 		"url": "http://" + ln.Addr().String(), "accessToken": creds.AccessToken, "entityId": creds.EntityID,
-		"memberId": cs.MemberID, "secureKey": cs.SecureKey,
+		"memberId": cs.MemberID, "secureKey": cs.SecureKey, "partnerId": cs.PartnerID, "username": cs.Username,
 	})
 	fmt.Fprintf(stdout, "%s\n", first)
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)

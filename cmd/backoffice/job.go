@@ -437,11 +437,17 @@ func classify(row Row, p *backoffice.Payment, err error) record {
 		}
 	case backoffice.NotBooked:
 		var (
+			ns *backoffice.NotSentError
 			re *backoffice.ResultError
 			ve *backoffice.ValidationError
 			we *backoffice.RefundWindowError
 		)
 		switch {
+		case errors.As(err, &ns):
+			// Never sent, whatever the cause wraps (a checksum refund's
+			// read of the refunded amount may have been refused): resume
+			// sends it again.
+			r.State, r.Desc = stateNotBooked, err.Error()
 		case errors.As(err, &re):
 			r.State, r.Code, r.Desc = stateRefused, string(re.Result.Code), re.Result.Description
 			if r.Desc == "" {

@@ -11,7 +11,8 @@
 //
 // Credentials come from the environment only, and are never printed:
 // OPP_ACCESS_TOKEN and OPP_ENTITY_ID (bearer variant), or OPP_MEMBER_ID and
-// OPP_SECURE_KEY (checksum variant); OPP_BASE_URL selects the host.
+// OPP_SECURE_KEY (checksum variant), with OPP_PARTNER_ID and OPP_USERNAME
+// where the platform wants an AuthToken; OPP_BASE_URL selects the host.
 //
 // Exit codes: 0 every row booked; 1 some refused, invalid or not booked
 // (resume sends not-booked rows again); 2 some still unknown (run resolve
@@ -51,7 +52,8 @@ commands:
   fake      fake [--addr 127.0.0.1:0 --faults RATE --seed N]: the fake gateway as a server
 
 Credentials come from the environment only: OPP_ACCESS_TOKEN and OPP_ENTITY_ID
-(bearer), or OPP_MEMBER_ID and OPP_SECURE_KEY (checksum); OPP_BASE_URL.
+(bearer), or OPP_MEMBER_ID and OPP_SECURE_KEY (checksum; OPP_PARTNER_ID and
+OPP_USERNAME for its AuthToken); OPP_BASE_URL.
 Exit codes: 0 all booked, 1 some refused/invalid/not booked, 2 some unknown, 3 could not run.
 `
 
@@ -88,6 +90,7 @@ func credentialsFromEnv() (backoffice.Credentials, string, error) {
 	base := os.Getenv("OPP_BASE_URL")
 	token, entity := os.Getenv("OPP_ACCESS_TOKEN"), os.Getenv("OPP_ENTITY_ID")
 	member, key := os.Getenv("OPP_MEMBER_ID"), os.Getenv("OPP_SECURE_KEY")
+	partner, user := os.Getenv("OPP_PARTNER_ID"), os.Getenv("OPP_USERNAME")
 	switch {
 	case token != "" || entity != "":
 		if token == "" || entity == "" {
@@ -101,7 +104,10 @@ func credentialsFromEnv() (backoffice.Credentials, string, error) {
 		if base == "" {
 			return nil, "", errors.New("OPP_BASE_URL is required with the checksum variant (OPP_MEMBER_ID, OPP_SECURE_KEY)")
 		}
-		return backoffice.ChecksumCredentials{MemberID: member, SecureKey: key}, base, nil
+		if (partner == "") != (user == "") {
+			return nil, "", errors.New("set both OPP_PARTNER_ID and OPP_USERNAME (the AuthToken request's), or neither")
+		}
+		return backoffice.ChecksumCredentials{MemberID: member, SecureKey: key, PartnerID: partner, Username: user}, base, nil
 	}
 	return nil, base, nil
 }
