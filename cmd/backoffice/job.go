@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -267,40 +268,98 @@ func (j *Job) select_(states ...string) []int {
 }
 
 // Process settles the job. Every row left in sending (a crash) or unknown
-// is resolved, never sent; meanwhile, unless resolveOnly, every row still
-// planned or proven not booked is sent (those are other rows: a row is
-// only ever sent again after its own Resolve proved it absent). Rows the
-// resolving proved not booked are sent last.
+// is resolved, never sent; unless resolveOnly, every row still planned or
+// proven not booked is sent (a row is only ever sent again after its own
+// Resolve proved it absent).
+//
+// Rows of one payment are worked one after another, in input order, by
+// one worker, and a payment's rows are sent only once none of them is in
+// doubt: its uncertain rows are resolved first, and a send that ends
+// unknown stops the rest until a later resume. Where a look-up cannot tell
+// one booking from another (the checksum platform settles a refund by the
+// growth of the payment's refunded amount, a capture by its captured
+// amount), a second row of the payment booked meanwhile would otherwise
+// be taken for the first's; and a gateway answers concurrent requests for
+// one payment with "session busy" anyway.
 func (j *Job) Process(ctx context.Context, resolveOnly bool) error {
 	uncertain := j.select_(stateSending, stateUnknown)
-	var send []int
-	if !resolveOnly {
-		send = j.select_(statePlanned, stateNotBooked)
+	if resolveOnly {
+		j.setTodo(len(uncertain))
+		stop := startProgress(j, j.cfg.Progress)
+		defer stop()
+		return j.pool(ctx, uncertain, j.resolveRow)
 	}
-	j.mu.Lock()
-	j.todo = len(uncertain) + len(send)
-	j.mu.Unlock()
+	send := j.select_(statePlanned, stateNotBooked)
+	j.setTodo(len(uncertain) + len(send))
 	stop := startProgress(j, j.cfg.Progress)
 	defer stop()
-	errc := make(chan error, 1)
-	go func() { errc <- j.pool(ctx, uncertain, j.resolveRow) }()
-	err := j.pool(ctx, send, j.sendRow)
-	if rerr := <-errc; err == nil {
-		err = rerr
+	groups := j.byPayment(append(uncertain, send...))
+	idx := make([]int, len(groups))
+	for g := range idx {
+		idx[g] = g
 	}
-	if err != nil || resolveOnly || ctx.Err() != nil {
-		return err
+	return j.pool(ctx, idx, func(ctx context.Context, g int) error { return j.payment(ctx, groups[g]) })
+}
+
+func (j *Job) setTodo(n int) {
+	j.mu.Lock()
+	j.todo = n
+	j.mu.Unlock()
+}
+
+// byPayment groups rows by payment, each group in input order, the groups
+// in the order of their first row.
+func (j *Job) byPayment(rows []int) [][]int {
+	slices.Sort(rows)
+	at := map[string]int{}
+	var groups [][]int
+	for _, i := range rows {
+		pid := j.row(i).PaymentID
+		g, ok := at[pid]
+		if !ok {
+			g = len(groups)
+			at[pid] = g
+			groups = append(groups, nil)
+		}
+		groups[g] = append(groups[g], i)
 	}
-	var again []int
-	for _, i := range uncertain {
-		if j.row(i).State == stateNotBooked {
-			again = append(again, i)
+	return groups
+}
+
+// payment works one payment's rows: it resolves those in doubt, then, if
+// none is left in doubt, sends the others in order, stopping at the first
+// that ends unknown.
+func (j *Job) payment(ctx context.Context, rows []int) error {
+	doubt := false
+	for _, i := range rows {
+		if st := j.row(i).State; st != stateSending && st != stateUnknown {
+			continue
+		}
+		if err := j.resolveRow(ctx, i); err != nil {
+			return err
+		}
+		switch j.row(i).State {
+		case stateUnknown, stateSending:
+			doubt = true
+		case stateNotBooked:
+			j.mu.Lock()
+			j.todo++ // proven absent: sent below
+			j.mu.Unlock()
 		}
 	}
-	j.mu.Lock()
-	j.todo += len(again)
-	j.mu.Unlock()
-	return j.pool(ctx, again, j.sendRow)
+	for _, i := range rows {
+		if doubt || ctx.Err() != nil {
+			return nil
+		}
+		if st := j.row(i).State; st != statePlanned && st != stateNotBooked {
+			continue
+		}
+		if err := j.sendRow(ctx, i); err != nil {
+			return err
+		}
+		doubt = j.row(i).State == stateUnknown
+	}
+	return nil
 }
 
 // pool runs fn on every index with Concurrency workers. A journal error
