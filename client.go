@@ -374,6 +374,9 @@ func (c *Client) send(ctx context.Context, cl *call, ex *transport.Exchange) {
 // resend only what provably was not booked, reconcile whatever is
 // ambiguous, and say plainly when the outcome is unknown.
 func (c *Client) move(ctx context.Context, cl *call) (*Payment, error) {
+	if err := c.beforeSend(ctx, cl); err != nil {
+		return nil, err
+	}
 	ex := &cl.ex
 	for {
 		c.send(ctx, cl, ex)
@@ -483,14 +486,21 @@ func (c *Client) settle(status int, p *Payment) (*Payment, error) {
 // err must not wrap an error that means "nothing booked": callers pass
 // causes built by move and reconcile.
 func (c *Client) uncertain(ctx context.Context, cl *call, err error) error {
-	u := &UncertainError{MerchantTransactionID: cl.mtid, Operation: cl.op, PaymentID: cl.target,
-		Currency: cl.currency, SentAt: cl.sentAt, RefundedBefore: cl.refundedBefore, Err: err}
-	if !cl.full {
-		u.Amount = cl.amount
-	}
+	u := cl.describe()
+	u.Err = err
 	if c.log != nil {
 		c.log.LogAttrs(ctx, slog.LevelWarn, "backoffice: outcome unknown", slog.String("op", cl.name),
 			slog.String("payment_id", cl.target), slog.String("merchant_transaction_id", cl.mtid), slog.String("error", err.Error()))
+	}
+	return u
+}
+
+// describe returns the *UncertainError that describes cl, without Err.
+func (cl *call) describe() *UncertainError {
+	u := &UncertainError{MerchantTransactionID: cl.mtid, Operation: cl.op, PaymentID: cl.target,
+		Currency: cl.currency, SentAt: cl.sentAt, RefundedBefore: cl.refundedBefore}
+	if !cl.full {
+		u.Amount = cl.amount
 	}
 	return u
 }

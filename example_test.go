@@ -350,6 +350,54 @@ func ExampleClient_Resolve() {
 	// refunds booked: 1
 }
 
+// Journal each call's description before it is sent: a process that dies
+// at any instant of the call leaves a copy that Resolve settles, on the
+// checksum platform too, where a refund is settled by the refunded amount
+// read just before it.
+func ExampleWithBeforeSend() {
+	srv := backofficetest.NewServer()
+	defer srv.Close()
+	policy := backoffice.RetryPolicy{MaxAttempts: 3, MinWait: time.Millisecond, MaxWait: 10 * time.Millisecond,
+		SettleTime: 100 * time.Millisecond, LookupInterval: 20 * time.Millisecond} // scaled down from minutes for the example
+	c, err := backoffice.NewClient(srv.ChecksumCredentials(), backoffice.WithBaseURL(srv.URL), backoffice.WithRetryPolicy(policy))
+	if err != nil {
+		log.Fatal(err)
+	}
+	payment := srv.TrackingID(srv.Debit(eur("50.00"), "EUR"))
+
+	var journal [][]byte // a file, fsynced, in a real job
+	ctx := backoffice.WithBeforeSend(context.Background(), func(u *backoffice.UncertainError) error {
+		b, err := json.Marshal(u)
+		journal = append(journal, b)
+		return err // an error here sends nothing
+	})
+	if _, err := c.Refund(ctx, payment, backoffice.RefundRequest{Amount: eur("20.00"), Currency: "EUR"}); err != nil {
+		log.Fatal(err)
+	}
+
+	// Say the process had died before the answer: a new one settles the
+	// refund from the journal alone.
+	var u backoffice.UncertainError
+	if err := json.Unmarshal(journal[0], &u); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("refunded before:", u.RefundedBefore.StringFixed(2))
+	later, err := backoffice.NewClient(srv.ChecksumCredentials(), backoffice.WithBaseURL(srv.URL), backoffice.WithRetryPolicy(policy))
+	if err != nil {
+		log.Fatal(err)
+	}
+	rctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	p, err := later.Resolve(rctx, &u)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("booked", p.PaymentType, "refunded now:", p.RefundedAmount.StringFixed(2))
+	// Output:
+	// refunded before: 0.00
+	// booked RF refunded now: 20.00
+}
+
 // Create the merchantTransactionId first and store it with the order before
 // sending: a process that dies mid-call can still look the refund up.
 func ExampleNewMerchantTransactionID() {
