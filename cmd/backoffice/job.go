@@ -180,12 +180,13 @@ func (j *Job) replay(path string, recs [][]byte) error {
 }
 
 // next holds the moves a job makes: a row is sent from planned or proven
-// not booked, and settled from sending or unknown; booked, refused and
-// invalid rows never change. A journal holding any other move was edited,
+// not booked (or refused before sending: validation, a failed read), and
+// settled from sending or unknown; booked, refused and invalid rows never
+// change. A journal holding any other move was edited,
 // and replaying it could send a booked row again.
 var next = map[string]map[string]bool{
-	statePlanned:   {stateSending: true},
-	stateNotBooked: {stateSending: true},
+	statePlanned:   {stateSending: true, stateInvalid: true, stateNotBooked: true, stateRefused: true},
+	stateNotBooked: {stateSending: true, stateInvalid: true, stateNotBooked: true, stateRefused: true},
 	stateSending:   {stateBooked: true, stateRefused: true, stateNotBooked: true, stateUnknown: true, stateInvalid: true},
 	stateUnknown:   {stateBooked: true, stateRefused: true, stateNotBooked: true, stateUnknown: true, stateInvalid: true},
 }
@@ -198,7 +199,10 @@ func apply(row *Row, r record) {
 		row.State = stateNotBooked
 	}
 	if r.State == stateSending {
-		return // keeps what an earlier attempt left, e.g. the Uncertain it is resolved with
+		if r.U != nil {
+			row.Uncertain = r.U // the call's description, from the SDK's WithBeforeSend hook
+		}
+		return // keeps what an earlier attempt left otherwise (a journal of an earlier version)
 	}
 	row.BookingID, row.Code, row.Desc = r.ID, r.Code, r.Desc
 	if r.Amount != "" {
@@ -401,19 +405,32 @@ feed:
 	return first
 }
 
-// sendRow records the row as sending, durably, then sends it and records
-// what came of it.
+// sendRow sends the row and records what came of it. The SDK's
+// WithBeforeSend hook records the row as sending, durably, with the call's
+// description, before the request leaves: a process that dies after that
+// leaves what Resolve needs to settle the row (a checksum refund's
+// refunded amount read first included). A row refused before sending
+// (validation, a failed read) is never recorded as sending.
 func (j *Job) sendRow(ctx context.Context, i int) error {
 	if ctx.Err() != nil {
 		return nil
 	}
 	row := j.row(i)
-	if err := j.transition(i, record{Line: row.Line, State: stateSending, At: now()}); err != nil {
-		return err
-	}
+	var journalErr error
 	cctx, cancel := context.WithTimeout(ctx, j.cfg.CallTimeout)
+	cctx = backoffice.WithBeforeSend(cctx, func(u *backoffice.UncertainError) error {
+		b, err := json.Marshal(u)
+		if err == nil {
+			err = j.transition(i, record{Line: row.Line, State: stateSending, At: now(), U: b})
+		}
+		journalErr = err
+		return err
+	})
 	p, err := j.send(cctx, row)
 	cancel()
+	if journalErr != nil {
+		return journalErr // nothing was sent; the journal can no longer be trusted
+	}
 	return j.transition(i, classify(row, p, err))
 }
 
@@ -452,7 +469,7 @@ func (j *Job) resolveRow(ctx context.Context, i int) error {
 	}
 	row := j.row(i)
 	u := uncertainOf(row)
-	if row.State == stateUnknown && len(row.Uncertain) > 0 {
+	if len(row.Uncertain) > 0 { // the call's own description: from the SDK (unknown) or its hook (sending)
 		var stored backoffice.UncertainError
 		if err := json.Unmarshal(row.Uncertain, &stored); err == nil && stored.MerchantTransactionID == row.MTID {
 			u = &stored
