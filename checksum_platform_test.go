@@ -28,7 +28,7 @@ func TestChecksumSampleAnswers(t *testing.T) {
 	ctx := context.Background()
 	t.Run("capture", func(t *testing.T) {
 		t.Parallel()
-		rec := newRecorder(t, jsonAnswer(200, readTestdata(t, "responses/checksum_capture.json")))
+		rec := newRecorder(t, jsonAnswer(200, authorizedListRow(t, "54279")), jsonAnswer(200, readTestdata(t, "responses/checksum_capture.json")))
 		p, err := newTestClient(t, rec.URL, checksumCreds).Capture(ctx, "54279", backoffice.CaptureRequest{Amount: dec("10.00"), Currency: "EUR"})
 		require.NoError(t, err, "00004 is a success")
 		assert.Equal(t, "54279", p.ID)
@@ -50,7 +50,7 @@ func TestChecksumSampleAnswers(t *testing.T) {
 	})
 	t.Run("reversal", func(t *testing.T) {
 		t.Parallel()
-		rec := newRecorder(t, jsonAnswer(200, readTestdata(t, "responses/checksum_reversal.json")))
+		rec := newRecorder(t, jsonAnswer(200, authorizedListRow(t, "54303")), jsonAnswer(200, readTestdata(t, "responses/checksum_reversal.json")))
 		p, err := newTestClient(t, rec.URL, checksumCreds).Reverse(ctx, "54303", backoffice.ReversalRequest{})
 		require.NoError(t, err)
 		assert.Equal(t, backoffice.PaymentTypeReversal, p.PaymentType)
@@ -249,8 +249,8 @@ func TestChecksumAuthTokenRefusedOnce(t *testing.T) {
 	t.Parallel()
 	token := `{"partnerId":"1","memberId":"10537","result":{"code":"200","description":"Token generated successfully"},"timestamp":"2024-01-01 00:00:00","LoginName":"u","AuthToken":"`
 	refused := `{"result":{"code":"30002","description":"Invalid AuthToken"},"timestamp":"2024-01-01 00:00:00"}`
-	rec := newRecorder(t, jsonAnswer(200, token+`tok-1"}`), jsonAnswer(200, refused), jsonAnswer(200, token+`tok-2"}`),
-		jsonAnswer(200, readTestdata(t, "responses/checksum_reversal.json")))
+	rec := newRecorder(t, jsonAnswer(200, token+`tok-1"}`), jsonAnswer(200, authorizedListRow(t, "54303")), jsonAnswer(200, refused),
+		jsonAnswer(200, token+`tok-2"}`), jsonAnswer(200, readTestdata(t, "responses/checksum_reversal.json")))
 	creds := checksumCreds
 	creds.PartnerID, creds.Username = "1", "u"
 	c, err := backoffice.NewClient(creds, backoffice.WithBaseURL(rec.URL), backoffice.WithRetryPolicy(fastRetries))
@@ -259,19 +259,20 @@ func TestChecksumAuthTokenRefusedOnce(t *testing.T) {
 	_, err = c.Reverse(context.Background(), "54303", backoffice.ReversalRequest{})
 	require.NoError(t, err)
 	reqs := rec.Requests()
-	require.Len(t, reqs, 4)
-	assert.Equal(t, "tok-1", reqs[1].Header.Get("AuthToken"))
-	assert.Equal(t, "tok-2", reqs[3].Header.Get("AuthToken"))
-	assert.Equal(t, reqs[1].Body, reqs[3].Body, "the same request again")
+	require.Len(t, reqs, 5, "token, the payment's state, the reversal, a new token, the reversal again")
+	assert.Equal(t, "tok-1", reqs[2].Header.Get("AuthToken"))
+	assert.Equal(t, "tok-2", reqs[4].Header.Get("AuthToken"))
+	assert.Equal(t, reqs[2].Body, reqs[4].Body, "the same request again")
 
 	// A second refusal stands: no loop.
-	rec2 := newRecorder(t, jsonAnswer(200, token+`tok-1"}`), jsonAnswer(200, refused), jsonAnswer(200, token+`tok-2"}`), jsonAnswer(200, refused))
+	rec2 := newRecorder(t, jsonAnswer(200, token+`tok-1"}`), jsonAnswer(200, authorizedListRow(t, "54303")), jsonAnswer(200, refused),
+		jsonAnswer(200, token+`tok-2"}`), jsonAnswer(200, refused))
 	c, err = backoffice.NewClient(creds, backoffice.WithBaseURL(rec2.URL), backoffice.WithRetryPolicy(fastRetries))
 	require.NoError(t, err)
 	_, err = c.Reverse(context.Background(), "54303", backoffice.ReversalRequest{})
 	var re *backoffice.ResultError
 	require.ErrorAs(t, err, &re)
-	assert.Len(t, rec2.Requests(), 4)
+	assert.Len(t, rec2.Requests(), 5)
 	assert.NotContains(t, err.Error(), "tok-")
 }
 
@@ -327,6 +328,7 @@ func TestChecksumAuthTokenNeverLeaks(t *testing.T) {
 		` key ` + creds.SecureKey + `"}}`
 	rec := newRecorder(t,
 		jsonAnswer(200, `{"result":{"code":"200","description":"Token generated successfully"},"AuthToken":"`+tok+`"}`),
+		jsonAnswer(200, authorizedListRow(t, "54279")), // the payment's state, read before the capture
 		jsonAnswer(200, echo))
 	var logs strings.Builder
 	var mu sync.Mutex
@@ -343,7 +345,7 @@ func TestChecksumAuthTokenNeverLeaks(t *testing.T) {
 		assert.NotContains(t, text, tok, where)
 		assert.NotContains(t, text, creds.SecureKey, where)
 	}
-	assert.Equal(t, tok, rec.Requests()[1].Header.Get("AuthToken"))
+	assert.Equal(t, tok, rec.Requests()[2].Header.Get("AuthToken"))
 }
 
 // lockedWriter serialises writes to a strings.Builder.
@@ -360,4 +362,59 @@ func (w lockedWriter) Write(p []byte) (int, error) {
 
 func debugLogger(b *strings.Builder, mu *sync.Mutex) *slog.Logger {
 	return slog.New(slog.NewTextHandler(lockedWriter{b, mu}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+// authorizedListRow is the transaction list's answer for payment id, a
+// preauthorization of 10.00 EUR with nothing captured: what a checksum
+// capture, refund or reversal reads before it is sent.
+func authorizedListRow(t *testing.T, id string) string {
+	t.Helper()
+	row := strings.Replace(readTestdata(t, "responses/checksum_list_one.json"), `"capturesuccess","captureamount":"10.00"`, `"authsuccessful","captureamount":"0.00"`, 1)
+	return strings.ReplaceAll(row, "54279", id)
+}
+
+// The checksum platform keeps no id for a capture or reversal, so they are
+// settled from the payment's state; a booking made before the call must
+// never be taken for it. The call reads the payment's captured amount and
+// status first: a second capture (reversal) whose request is lost is not
+// booked, by its own look-ups and by Resolve from its stored description,
+// though the payment shows the earlier capture (reversal).
+func TestChecksumEarlierBookingIsNotTheCalls(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		op   backofficetest.Op
+		typ  backoffice.PaymentType
+		call func(ctx context.Context, c *backoffice.Client, id string) error
+	}{
+		{backofficetest.OpCapture, backoffice.PaymentTypeCapture, func(ctx context.Context, c *backoffice.Client, id string) error {
+			_, err := c.Capture(ctx, id, backoffice.CaptureRequest{Amount: dec("4.00"), Currency: "EUR"})
+			return err
+		}},
+		{backofficetest.OpReversal, backoffice.PaymentTypeReversal, func(ctx context.Context, c *backoffice.Client, id string) error {
+			_, err := c.Reverse(ctx, id, backoffice.ReversalRequest{})
+			return err
+		}},
+	} {
+		t.Run(string(tc.typ), func(t *testing.T) {
+			t.Parallel()
+			srv := backofficetest.NewServer()
+			t.Cleanup(srv.Close)
+			pa := srv.Preauthorize(dec("10.00"), "EUR")
+			id := srv.TrackingID(pa)
+			c := newTestClient(t, srv.URL, srv.ChecksumCredentials(), withMatrixPolicy)
+			require.NoError(t, tc.call(context.Background(), c, id), "the earlier booking")
+
+			srv.InjectFault(tc.op, 2, backofficetest.Fault{Kind: backofficetest.FaultDropBeforeBooking})
+			var u *backoffice.UncertainError
+			ctx := backoffice.WithBeforeSend(context.Background(), func(d *backoffice.UncertainError) error { u = d; return nil })
+			err := tc.call(ctx, c, id)
+
+			assert.Equal(t, backoffice.NotBooked, backoffice.OutcomeOf(err), "%v", err)
+			booked := srv.Entries(pa, tc.typ)
+			require.Len(t, booked, 1, "only the earlier booking")
+			require.NotNil(t, u)
+			assert.NotEmpty(t, u.StatusBefore)
+			assert.Empty(t, resolvesTo(t, srv, checksumVariant, u, nil), "Resolve must not take the earlier booking for the call's")
+		})
+	}
 }

@@ -54,7 +54,7 @@ func validateTrackingID(field, id string) error {
 // reconciliation from the payment's own state.
 type checksumWire struct {
 	creds   ChecksumCredentials
-	refunds *inflight // this Client's refunds under way, per payment
+	refunds *inflight // this Client's calls under way, per payment
 }
 
 // newChecksumWire checks cr and returns its wire and, with PartnerID and
@@ -177,9 +177,13 @@ func (w checksumWire) authenticate(f *form.Form, fields ...string) {
 // checks the other against the payment (RF), so sending them adds nothing
 // but a way to fail. cl.mtid still names the call in its *UncertainError.
 //
-// A refund first reads the payment's refunded amount (one look-up, see
-// paymentState), so that an ambiguous answer can be settled by comparing
-// it afterwards (§4: the platform records refunds on the payment itself).
+// Every call first reads the payment's state (one look-up, see
+// paymentState): its currency, which the call's must match (§2: the
+// platform books in the payment's currency and takes none on CP and RV),
+// and what an ambiguous answer is settled against afterwards (§4: the
+// platform records captures, refunds and reversals on the payment itself):
+// a refund's refunded amount, a capture's captured amount and status, a
+// reversal's status.
 func (w checksumWire) transact(ctx context.Context, c *Client, cl *call, m money) (*Payment, error) {
 	var f form.Form
 	amount := ""
@@ -198,26 +202,35 @@ func (w checksumWire) transact(ctx context.Context, c *Client, cl *call, m money
 	}
 	f.AddSorted(m.extra)
 	c.preparePost(cl, checksumRoot+"/payments/"+cl.target, &f, true)
-	if cl.op == PaymentTypeRefund {
-		done := w.refunds.start(cl)
-		defer done()
-		st, err := w.paymentState(ctx, c, cl.target, false)
-		if err != nil {
-			var ne *NotSentError
-			if errors.As(err, &ne) {
-				return nil, err
-			}
-			return nil, &NotSentError{Err: fmt.Errorf("refund not sent: reading the payment's refunded amount first failed: %w", err)}
+	done := w.refunds.start(cl)
+	defer done()
+	st, err := w.paymentState(ctx, c, cl.target, false)
+	if err != nil {
+		var ne *NotSentError
+		if errors.As(err, &ne) {
+			return nil, err
 		}
+		return nil, &NotSentError{Err: fmt.Errorf("%s not sent: reading the payment's state first failed: %w", cl.name, err)}
+	}
+	if cur := st.p.Currency; cl.currency != "" && cur != "" && !strings.EqualFold(cur, cl.currency) {
+		return nil, invalid("Currency", fmt.Sprintf("is %s, but payment %s is in %s: the checksum platform books in the payment's currency", cl.currency, cl.target, cur))
+	}
+	switch cl.op {
+	case PaymentTypeRefund:
 		before := st.refunded
 		cl.refundedBefore = &before
+	case PaymentTypeCapture:
+		before := st.captured
+		cl.capturedBefore, cl.statusBefore = &before, st.status
+	case PaymentTypeReversal:
+		cl.statusBefore = st.status
 	}
 	return c.move(ctx, cl)
 }
 
-// inflight counts this Client's refunds under way per payment, so a
-// refund knows whether another one of the same payment may have moved the
-// refunded amount it compares.
+// inflight counts this Client's captures, refunds and reversals under way
+// per payment, so a call knows whether another one on the same payment may
+// have moved the amount or status it compares.
 type inflight struct {
 	mu sync.Mutex
 	m  map[string]*refundLoad
@@ -307,11 +320,18 @@ func (w checksumWire) paymentState(ctx context.Context, c *Client, id string, on
 // lookOnce is the checksum variant's look-up: it reads the target's
 // state and says what it means for cl (§4, §5 #1):
 //
-//   - capture: captureamount equal to the amount asked for means booked;
-//     status authsuccessful with nothing captured means absent. A capture
-//     of the same amount made elsewhere would be taken for this one.
-//   - reversal: authcancelled means booked; authsuccessful, or a captured
-//     payment (which the platform no longer reverses), means absent.
+//   - capture: captureamount grown by exactly the amount since the read
+//     before sending means booked, unless another call on the payment by
+//     this Client overlapped it; unchanged means absent. (Without that
+//     read, from a description of an earlier version: captureamount equal
+//     to the amount means booked, authsuccessful with nothing captured
+//     absent, and a capture of the same amount made elsewhere would be
+//     taken for this one.)
+//   - reversal: authcancelled means booked, unless it was so before
+//     sending (then absent: the reversal cannot have changed anything) or
+//     another call on the payment by this Client overlapped it;
+//     authsuccessful, or a captured payment (which the platform no longer
+//     reverses), means absent.
 //   - refund: refundamount grown by exactly the amount since the read
 //     before sending means booked, unless another refund of the payment
 //     by this Client overlapped it; unchanged means absent (refunds only
@@ -330,6 +350,19 @@ func (w checksumWire) lookOnce(ctx context.Context, c *Client, cl *call) lookup 
 	}
 	switch cl.op {
 	case PaymentTypeCapture:
+		if cl.capturedBefore != nil {
+			delta := st.captured.Sub(*cl.capturedBefore)
+			switch {
+			case delta.IsZero():
+				return lookup{state: stateAbsent}
+			case delta.Equal(cl.amount) && (cl.concurrent == nil || !cl.concurrent()):
+				return found()
+			case delta.Equal(cl.amount):
+				return lookup{final: true, why: errors.New("the captured amount grew by this capture's amount, but another call on the payment overlapped it")}
+			}
+			return lookup{final: true, why: fmt.Errorf("the captured amount changed by %s, not by this capture's %s: other captures of the payment were made",
+				delta.StringFixed(2), cl.amount.StringFixed(2))}
+		}
 		switch {
 		case st.captured.IsZero() && st.status == "authsuccessful":
 			return lookup{state: stateAbsent}
@@ -340,6 +373,14 @@ func (w checksumWire) lookOnce(ctx context.Context, c *Client, cl *call) lookup 
 				st.captured.StringFixed(2), cl.amount.StringFixed(2))}
 		}
 	case PaymentTypeReversal:
+		if cl.statusBefore == "authcancelled" {
+			// Cancelled before this reversal was sent: it cannot have
+			// cancelled anything, and nothing it did can show.
+			return lookup{state: stateAbsent}
+		}
+		if cl.statusBefore != "" && st.status == "authcancelled" && cl.concurrent != nil && cl.concurrent() {
+			return lookup{final: true, why: errors.New("the payment became authcancelled, but another call on the payment overlapped this reversal")}
+		}
 		switch st.status {
 		case "authcancelled":
 			return found()

@@ -275,7 +275,9 @@ type call struct {
 	token          string           // the AuthToken the request carries
 	zone           *time.Location   // the zone zone-less answer times are read in; nil: UTC
 	refundedBefore *decimal.Decimal // a refund's target's refundamount, read before sending
-	concurrent     func() bool      // reports another refund of the same payment by this Client
+	capturedBefore *decimal.Decimal // a capture's target's captureamount, read before sending
+	statusBefore   string           // a capture's or reversal's target's status, read before sending
+	concurrent     func() bool      // reports another call on the same payment by this Client
 
 	ex transport.Exchange // move's, allocated with the call
 }
@@ -498,7 +500,8 @@ func (c *Client) uncertain(ctx context.Context, cl *call, err error) error {
 // describe returns the *UncertainError that describes cl, without Err.
 func (cl *call) describe() *UncertainError {
 	u := &UncertainError{MerchantTransactionID: cl.mtid, Operation: cl.op, PaymentID: cl.target,
-		Currency: cl.currency, SentAt: cl.sentAt, RefundedBefore: cl.refundedBefore}
+		Currency: cl.currency, SentAt: cl.sentAt, RefundedBefore: cl.refundedBefore,
+		CapturedBefore: cl.capturedBefore, StatusBefore: cl.statusBefore}
 	if !cl.full {
 		u.Amount = cl.amount
 	}

@@ -122,6 +122,15 @@ type UncertainError struct {
 	// elsewhere.
 	RefundedBefore *decimal.Decimal `json:"refundedBefore,omitempty"`
 
+	// CapturedBefore and StatusBefore are, for a checksum-platform capture
+	// or reversal, the payment's captureamount and status read just before
+	// it was sent: Resolve takes a capture as booked only when the captured
+	// amount grew by exactly Amount, a reversal only when the payment
+	// became authcancelled, so that a booking made before the call is never
+	// taken for it. nil and "" elsewhere.
+	CapturedBefore *decimal.Decimal `json:"capturedBefore,omitempty"`
+	StatusBefore   string           `json:"statusBefore,omitempty"`
+
 	// Err says why the outcome is unknown. Its chain never holds an error
 	// that means "nothing booked" (*ResultError, *HTTPError, *NotSentError,
 	// *ValidationError), so errors.As cannot mistake an uncertain call for

@@ -31,10 +31,13 @@ import (
 // On the checksum platform, which records captures, refunds and
 // reversals on the payment they act on and keeps no merchantTransactionId
 // for them, Resolve reads that payment's state instead (one transaction
-// list read per look-up): a capture is booked when captureamount equals
-// Amount, a reversal when the payment is authcancelled, a refund when
-// refundamount grew by exactly Amount since RefundedBefore; unchanged
-// after the settle time proves absence. The booking returned is the
+// list read per look-up): a capture is booked when captureamount grew by
+// exactly Amount since CapturedBefore, a reversal when the payment became
+// authcancelled since StatusBefore, a refund when refundamount grew by
+// exactly Amount since RefundedBefore; unchanged after the settle time
+// proves absence. (A description stored by an earlier version, without
+// CapturedBefore or StatusBefore, is read as before: a capture booked when
+// captureamount equals Amount, a reversal when authcancelled.) The booking returned is the
 // payment's list row, with ID and ReferencedID the payment acted on and
 // PaymentType the operation. A refund without RefundedBefore stays
 // unknown.
@@ -87,5 +90,6 @@ func (c *Client) resolving(u *UncertainError) (*call, error) {
 		sentAt = time.Now()
 	}
 	return &call{name: name, op: u.Operation, target: u.PaymentID, mtid: u.MerchantTransactionID,
-		amount: u.Amount, currency: u.Currency, full: full, sentAt: sentAt, refundedBefore: u.RefundedBefore}, nil
+		amount: u.Amount, currency: u.Currency, full: full, sentAt: sentAt, refundedBefore: u.RefundedBefore,
+		capturedBefore: u.CapturedBefore, statusBefore: u.StatusBefore}, nil
 }

@@ -60,8 +60,16 @@ const bearerOK = `{"id":"8a82944a6242c8f00162506ec4b30d44","result":{"code":"000
 // accepted call costs exactly one request.
 func newValidationRecorder(t *testing.T, v variant) *recorder {
 	t.Helper()
+	return newValidationRecorderIn(t, v, "EUR")
+}
+
+// newValidationRecorderIn is newValidationRecorder whose checksum payment
+// is in currency: the checksum platform books in the payment's currency,
+// and the SDK refuses a call in another before sending.
+func newValidationRecorderIn(t *testing.T, v variant, currency string) *recorder {
+	t.Helper()
 	if v == checksumVariant {
-		return newRecorder(t, jsonAnswer(200, checksumOK))
+		return newRecorder(t, jsonAnswer(200, strings.Replace(checksumOK, `"currency":"EUR"`, `"currency":"`+currency+`"`, 1)))
 	}
 	return newRecorder(t, jsonAnswer(200, bearerOK))
 }
@@ -132,7 +140,7 @@ func TestValidationAmountAndCurrencyAccepted(t *testing.T) {
 		for _, tt := range tests {
 			t.Run(op.String()+"/"+tt.name, func(t *testing.T) {
 				t.Parallel()
-				rec := newValidationRecorder(t, op.v)
+				rec := newValidationRecorderIn(t, op.v, tt.currency)
 				err := callWithAmount(t, rec, op, dec(tt.amount), tt.currency)
 				if op.v == checksumVariant && tt.name == "12 integer digits" {
 					// The platform allows 10 (CHECKSUM-PLATFORM.md §2).
@@ -425,4 +433,25 @@ func idField(op variantOp) string {
 		return "RegistrationID"
 	}
 	return "paymentID"
+}
+
+// The checksum platform takes no currency on a capture or refund and books
+// in the payment's (CHECKSUM-PLATFORM.md §2, §4): a call in another
+// currency is refused before it is sent, not booked in the payment's.
+func TestChecksumCurrencyMustBeThePayments(t *testing.T) {
+	t.Parallel()
+	for _, op := range moneyOps {
+		if op.v != checksumVariant {
+			continue
+		}
+		t.Run(op.String(), func(t *testing.T) {
+			t.Parallel()
+			rec := newValidationRecorderIn(t, op.v, "EUR")
+			err := callWithAmount(t, rec, op, dec("1.00"), "USD")
+			requireValidation(t, err, "Currency")
+			assert.Empty(t, moneyRequests(rec), "nothing that moves money was sent")
+			err = callWithAmount(t, rec, op, dec("1.00"), "EUR")
+			require.NoError(t, err, "the payment's currency")
+		})
+	}
 }
