@@ -680,7 +680,12 @@ func TestHostile3KillDuringRefund(t *testing.T) {
 			c.Process.Signal(syscall.SIGKILL)
 			<-done
 			f.srv.AwaitBookings()
-			rows := f.settle(t, journal, "--settle-time", "200ms", "--lookup-interval", "20ms", "--resolve-timeout", "2s")
+			// The settle time stays above the fake's booking latency, as the
+			// SDK's contract wants (README: absence is proven only once a
+			// booking would have landed): with 200 ms against 600 ms a
+			// Resolve rightly read "absent" before the dead process's
+			// refund landed, and the row was sent again.
+			rows := f.settle(t, journal, "--settle-time", "1s", "--lookup-interval", "20ms", "--resolve-timeout", "5s")
 			f.truth(t, rows)
 			if len(rows) != 1 {
 				t.Fatalf("report: %v\n%s", rows, out.String())
