@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -185,7 +186,13 @@ func TestChecksumInquiryByMerchantTransactionID(t *testing.T) {
 
 func TestChecksumAuthTokenLifetime(t *testing.T) {
 	t.Parallel()
-	g := newGateway(t, backofficetest.WithAuthTokenLifetime(50*time.Millisecond))
+	// The server's own clock, moved by hand: with the wall clock, a loaded
+	// machine once let 50 ms pass before the first use (two test suites at
+	// once), and the token had expired before the test could use it.
+	var now atomic.Int64
+	now.Store(time.Now().UnixNano())
+	g := newGateway(t, backofficetest.WithAuthTokenLifetime(50*time.Millisecond),
+		backofficetest.WithClock(func() time.Time { return time.Unix(0, now.Load()) }))
 	id := g.srv.TrackingID(auth10(g))
 	tok := g.freshAuthToken()
 	parts := strings.Split(tok, ".")
@@ -198,7 +205,9 @@ func TestChecksumAuthTokenLifetime(t *testing.T) {
 		return c
 	}
 	assert.Equal(t, "00001", in().Result.Code)
-	time.Sleep(80 * time.Millisecond)
+	now.Add(int64(49 * time.Millisecond))
+	assert.Equal(t, "00001", in().Result.Code, "49 ms into its 50")
+	now.Add(int64(2 * time.Millisecond))
 	assert.Contains(t, strings.ToLower(in().Result.Description), "token", "expired")
 	assert.Equal(t, 2, g.srv.AuthTokensIssued(), "tok, and the one the helper signs with")
 }
