@@ -111,6 +111,27 @@ func hlGo(wg *sync.WaitGroup, fn func()) {
 	}()
 }
 
+// hlMoneyWorkers starts n goroutines making money calls with hlMoney, each
+// bounded by 2 s, until stop is closed, counting them in calls.
+func hlMoneyWorkers(wg *sync.WaitGroup, stop <-chan struct{}, calls *atomic.Int64, n int,
+	srv *backofficetest.Server, bearer, checksum *backoffice.Client, debit, auth string) {
+	for w := range n {
+		hlGo(wg, func() {
+			for i := w; ; i += n {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+				hlMoney(ctx, srv, bearer, checksum, debit, auth, i)
+				cancel()
+				calls.Add(1)
+			}
+		})
+	}
+}
+
 // hlNoPanic runs fn and returns what it panicked with, if anything.
 func hlNoPanic(fn func()) (p any) {
 	defer func() { p = recover() }()
@@ -253,21 +274,7 @@ func TestHostileEverythingAtOnceThenClose(t *testing.T) {
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	var calls atomic.Int64
-	for w := range 8 {
-		hlGo(&wg, func() {
-			for i := w; ; i += 8 {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-				hlMoney(ctx, srv, bearer, checksum, debit, auth, i)
-				cancel()
-				calls.Add(1)
-			}
-		})
-	}
+	hlMoneyWorkers(&wg, stop, &calls, 8, srv, bearer, checksum, debit, auth)
 	for w := range 4 {
 		hlGo(&wg, func() {
 			for i := w; ; i++ {
@@ -625,21 +632,7 @@ func TestHostileHandlerServedElsewhereAcrossClose(t *testing.T) {
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	var calls atomic.Int64
-	for w := range 6 {
-		hlGo(&wg, func() {
-			for i := w; ; i += 6 {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-				hlMoney(ctx, srv, bearer, checksum, debit, auth, i)
-				cancel()
-				calls.Add(1)
-			}
-		})
-	}
+	hlMoneyWorkers(&wg, stop, &calls, 6, srv, bearer, checksum, debit, auth)
 	time.Sleep(400 * time.Millisecond)
 	closed := make(chan struct{})
 	go func() { srv.Close(); close(closed) }()

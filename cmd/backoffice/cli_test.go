@@ -22,13 +22,23 @@ func writeFile(t *testing.T, name, body string) string {
 	return p
 }
 
+// hEnv points the command at srv's bearer variant, through the
+// environment as a user would.
+func hEnv(t *testing.T, srv *backofficetest.Server) {
+	t.Helper()
+	c := srv.BearerCredentials()
+	t.Setenv("OPP_ACCESS_TOKEN", c.AccessToken)
+	t.Setenv("OPP_ENTITY_ID", c.EntityID)
+	t.Setenv("OPP_BASE_URL", srv.URL)
+	t.Setenv("OPP_MEMBER_ID", "")
+	t.Setenv("OPP_SECURE_KEY", "")
+}
+
 func TestRunInProcess(t *testing.T) {
 	srv := backofficetest.NewServer()
 	t.Cleanup(srv.Close)
+	hEnv(t, srv)
 	creds := srv.BearerCredentials()
-	t.Setenv("OPP_ACCESS_TOKEN", creds.AccessToken)
-	t.Setenv("OPP_ENTITY_ID", creds.EntityID)
-	t.Setenv("OPP_BASE_URL", srv.URL)
 	d1 := srv.Debit(decimal.RequireFromString("10.00"), "EUR")
 	d2 := srv.Debit(decimal.RequireFromString("10.00"), "EUR")
 	input := writeFile(t, "in.csv", "operation,payment_id,amount,currency\nRF,"+d1+",4.00,EUR\nRF,"+d2+",11.00,EUR\n")
@@ -92,10 +102,7 @@ func TestRunInProcess(t *testing.T) {
 func TestRunRefusesBadInputBeforeSending(t *testing.T) {
 	srv := backofficetest.NewServer()
 	t.Cleanup(srv.Close)
-	creds := srv.BearerCredentials()
-	t.Setenv("OPP_ACCESS_TOKEN", creds.AccessToken)
-	t.Setenv("OPP_ENTITY_ID", creds.EntityID)
-	t.Setenv("OPP_BASE_URL", srv.URL)
+	hEnv(t, srv)
 	d := srv.Debit(decimal.RequireFromString("10.00"), "EUR")
 	input := writeFile(t, "in.csv", "operation,payment_id,amount,currency,merchant_transaction_id\nRF,"+d+",1.00,EUR,x\nRF,"+d+",1.00,EUR,x\n")
 	var out, errb bytes.Buffer
@@ -122,10 +129,7 @@ func TestRunRefusesBadInputBeforeSending(t *testing.T) {
 func TestRunNotSentRowsResumeSendsAgain(t *testing.T) {
 	srv := backofficetest.NewServer()
 	t.Cleanup(srv.Close)
-	creds := srv.BearerCredentials()
-	t.Setenv("OPP_ACCESS_TOKEN", creds.AccessToken)
-	t.Setenv("OPP_ENTITY_ID", creds.EntityID)
-	t.Setenv("OPP_BASE_URL", srv.URL)
+	hEnv(t, srv)
 	d := srv.Debit(decimal.RequireFromString("10.00"), "EUR")
 	input := writeFile(t, "in.csv", "operation,payment_id,amount,currency\nRF,"+d+",4.00,EUR\n")
 	journal := filepath.Join(t.TempDir(), "j")

@@ -124,16 +124,6 @@ func hReport(t *testing.T, journal string) ([]hRow, hResult) {
 	return rows, r
 }
 
-func hEnv(t *testing.T, srv *backofficetest.Server) {
-	t.Helper()
-	c := srv.BearerCredentials()
-	t.Setenv("OPP_ACCESS_TOKEN", c.AccessToken)
-	t.Setenv("OPP_ENTITY_ID", c.EntityID)
-	t.Setenv("OPP_BASE_URL", srv.URL)
-	t.Setenv("OPP_MEMBER_ID", "")
-	t.Setenv("OPP_SECURE_KEY", "")
-}
-
 // hFast is the command's timing against a fake whose bookings land at once.
 //
 // Both it and hSlow carry roomy bounds on a row's call and on its Resolve: the defaults
