@@ -12,6 +12,12 @@ import (
 // busy (a request in progress on one gets no answer). AcceptConnections
 // listens again on the same address. Both return once clients can see the
 // change (see Close).
+//
+// On Unix systems the address stays the server's while it refuses (a
+// socket bound to it, not listening): no other program, such as a test
+// suite running beside this one, is given the port meanwhile, so clients
+// never reach a stranger in its place. Elsewhere another program may take
+// it, and AcceptConnections then panics.
 func (s *Server) RefuseConnections() {
 	s.listen.Lock()
 	defer s.listen.Unlock()
@@ -22,6 +28,9 @@ func (s *Server) RefuseConnections() {
 	s.listen.refusing = true
 	s.listen.addr = l.Addr().String()
 	_ = l.Close()
+	if h, err := holdPort(l.Addr()); err == nil {
+		s.listen.held = h
+	}
 	s.conns.closeIdle(time.Second)
 	s.ts.CloseClientConnections()
 }
@@ -34,7 +43,7 @@ func (s *Server) AcceptConnections() {
 	if !s.listen.refusing || s.listen.closed {
 		return
 	}
-	l, err := net.Listen("tcp", s.listen.addr)
+	l, err := s.listen.reopen()
 	if err != nil {
 		panic("backofficetest: AcceptConnections: " + err.Error())
 	}
@@ -50,6 +59,20 @@ type listenState struct {
 	closed   bool         // Close was called: AcceptConnections does nothing
 	addr     string       // the address to listen on again
 	l        net.Listener // the listener AcceptConnections opened; nil: httptest's own
+	held     *heldPort    // while refusing: the address, kept (nil where that is not possible)
+}
+
+// reopen listens on the address again: on the held socket if there is
+// one. The caller holds the lock.
+func (ls *listenState) reopen() (net.Listener, error) {
+	h := ls.held
+	ls.held = nil
+	if h != nil {
+		if l, err := h.listen(); err == nil {
+			return l, nil
+		}
+	}
+	return net.Listen("tcp", ls.addr)
 }
 
 // current returns the listener the server accepts on (or last accepted
@@ -67,4 +90,8 @@ func (ls *listenState) close(own net.Listener) {
 	defer ls.Unlock()
 	ls.closed = true
 	_ = ls.current(own).Close()
+	if ls.held != nil {
+		ls.held.release()
+		ls.held = nil
+	}
 }

@@ -312,6 +312,11 @@ func TestHostile2KillDuringResendOfNotBooked(t *testing.T) {
 	journal := filepath.Join(t.TempDir(), "j")
 	srv.RefuseConnections()
 	if r := hRun(t, 20*time.Second, hArgs("run", journal, "--input", input, "--concurrency", "16")...); r.code != exitNotAllBooked {
+		for _, row := range h2MustRead(t, "the run while down", journal) {
+			if row.State != stateNotBooked {
+				t.Logf("line %d: %s (%s)", row.Line, row.State, row.Desc)
+			}
+		}
 		t.Fatalf("run while down: exit %d\n%s", r.code, lastLine(r.all()))
 	}
 	for i := range 6 {
