@@ -696,16 +696,22 @@ func TestHostileDirectRandomCancellationsUnderConcurrency(t *testing.T) {
 }
 
 // 128 concurrent reads against a gateway slower than the attempt timeout
-// for some of them (and twice the SDK's 64 connections per host): every
+// for half of them (and twice the SDK's 64 connections per host): every
 // call ends within its timeout and a second, none panics, none is lost.
+// The gateway answers the other half at once, so that some answers come in
+// time even on a loaded machine (with latencies spread over 0-2 timeouts
+// of 250 ms, two test suites at once once left none in time).
 func TestHostileDirectManyCallersShortTimeouts(t *testing.T) {
-	const timeout = 250 * time.Millisecond
+	const timeout = time.Second
 	srv := hoFake(t)
 	seed := uint64(time.Now().UnixNano())
 	t.Logf("seed %d", seed)
 	rng := rand.New(rand.NewPCG(seed, 3))
 	srv.InjectFaultFunc(func(op backofficetest.Op, n int) (backofficetest.Fault, bool) {
-		return backofficetest.Fault{Kind: backofficetest.FaultLatency, Latency: time.Duration(rng.IntN(500)) * time.Millisecond}, true
+		if rng.IntN(2) == 0 {
+			return backofficetest.Fault{}, false
+		}
+		return backofficetest.Fault{Kind: backofficetest.FaultLatency, Latency: timeout + time.Duration(rng.IntN(1000))*time.Millisecond}, true
 	})
 	c := hdOwn(t, srv.URL, srv.BearerCredentials(), backoffice.WithAttemptTimeout(timeout),
 		backoffice.WithRetryPolicy(backoffice.RetryPolicy{MaxAttempts: 1}))

@@ -1286,7 +1286,7 @@ func TestHostileSIGINTThenResume(t *testing.T) {
 	journal := filepath.Join(t.TempDir(), "j")
 	for i, wait := range []time.Duration{300 * time.Millisecond, 250 * time.Millisecond, 450 * time.Millisecond} {
 		args := append([]string{"run", "--input", input, "--journal", journal, "--concurrency", "3"}, hSlow...)
-		if i > 0 {
+		if fileExists(journal) { // a run killed before it created the journal is run again
 			args[0] = "resume"
 			args = append(args[:1], args[3:]...)
 		}
@@ -1311,13 +1311,25 @@ func TestHostileSIGINTThenResume(t *testing.T) {
 			<-done
 			t.Fatalf("HANG: the command did not stop within 8 s of SIGINT\n%s", out.String())
 		}
+		if !fileExists(journal) {
+			// Under load the command may not have started (nor installed
+			// its handler) when SIGINT came: it died of it, sending nothing.
+			if n := hLedgerOps(srv); n != 0 {
+				t.Errorf("BUG: SIGINT %d left no journal, yet %d refunds were booked", i+1, n)
+			}
+			continue
+		}
 		rows, rr := hReport(t, journal)
 		if rr.code == exitCannotRun {
 			t.Fatalf("BUG: report after SIGINT: %s", rr.all())
 		}
 		hTruth(t, srv, rows)
 	}
-	r := hRun(t, 20*time.Second, append([]string{"resume", "--journal", journal}, hSlow...)...)
+	final := []string{"resume", "--journal", journal}
+	if !fileExists(journal) {
+		final = []string{"run", "--input", input, "--journal", journal}
+	}
+	r := hRun(t, 20*time.Second, append(final, hSlow...)...)
 	rows, _ := hReport(t, journal)
 	hTruth(t, srv, rows)
 	if r.code != exitOK || hLedgerOps(srv) != len(ids) {
