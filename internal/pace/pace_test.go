@@ -44,16 +44,16 @@ func TestWaitSpacesOneKeyAndNotOthers(t *testing.T) {
 func TestWaitRefusesATurnAfterTheDeadline(t *testing.T) {
 	p := &Pacer{Interval: time.Hour}
 	p.Note("a")
-	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	start := time.Now()
 	if err := p.Wait(ctx, "a", time.Time{}); !errors.Is(err, ErrNoTime) {
 		t.Fatalf("got %v, want ErrNoTime", err)
 	}
-	if time.Since(start) > 100*time.Millisecond {
+	if time.Since(start) > 10*time.Second {
 		t.Error("waited instead of refusing at once")
 	}
-	if err := p.Wait(ctx, "b", time.Now().Add(2*time.Second)); !errors.Is(err, ErrNoTime) {
+	if err := p.Wait(ctx, "b", time.Now().Add(2*time.Minute)); !errors.Is(err, ErrNoTime) {
 		t.Errorf("notBefore after the deadline: got %v, want ErrNoTime", err)
 	}
 }
