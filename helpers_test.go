@@ -137,6 +137,20 @@ func newTestClient(t testing.TB, base string, creds backoffice.Credentials, opts
 	return c
 }
 
+// refusedURL is the base URL of a gateway that is down: a fake that
+// refuses connections, closed at cleanup. On Unix systems its address stays
+// bound while it refuses (a socket bound, not listening), so a dial is
+// refused every time; a port freed by closing a listener is given to
+// another program's listen on port 0 a few thousand listens later, and the
+// tests of other packages listen beside these.
+func refusedURL(t testing.TB) string {
+	t.Helper()
+	srv := backofficetest.NewServer()
+	t.Cleanup(srv.Close)
+	srv.RefuseConnections()
+	return srv.URL
+}
+
 func readTestdata(t *testing.T, name string) string {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("testdata", name))

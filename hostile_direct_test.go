@@ -1058,10 +1058,7 @@ func TestHostileDirectNoGoroutineOrClientLeft(t *testing.T) {
 			writeJSON(w, 200, refundOK)
 		}
 	}, hdFound)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	refused := "http://" + ln.Addr().String()
-	ln.Close()
+	refused := refusedURL(t) // a gateway that is down
 	before := len(sdkGoroutines())
 
 	const clients = 12

@@ -134,11 +134,7 @@ func TestDecisionNeverSentIsResent(t *testing.T) {
 
 func TestDecisionNeverSentExhaustedIsNotSentError(t *testing.T) {
 	t.Parallel()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := ln.Addr().String()
-	ln.Close() // nothing listens: every dial is refused
-	_, err = refund(newTestClient(t, "http://"+addr, bearerCreds))
+	_, err := refund(newTestClient(t, refusedURL(t), bearerCreds)) // every dial is refused
 	var ns *backoffice.NotSentError
 	require.ErrorAs(t, err, &ns)
 	var ue *backoffice.UncertainError

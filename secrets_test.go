@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"regexp"
 	"strings"
@@ -373,11 +372,7 @@ func TestSecretHygieneEveryOperationAndErrorPath(t *testing.T) {
 		var (
 			err error
 		)
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		require.NoError(t, err)
-		addr := ln.Addr().String()
-		require.NoError(t, ln.Close())
-		_, err = l.client(bearerVariant, "http://"+addr).Credit(ctx, credit)
+		_, err = l.client(bearerVariant, refusedURL(t)).Credit(ctx, credit)
 		l.addErr("never sent", err)
 		_ = err
 	})
