@@ -337,9 +337,13 @@ func TestHostileDirectAttemptTimeoutOfARefundIsReconciledNotResent(t *testing.T)
 
 // A read whose first attempt times out is tried again (reads are retried on
 // any ambiguous failure): the direct path's timeout must not pass for the
-// end of the caller's context.
+// end of the caller's context. The gateway stalls on the first request
+// only; the timeout leaves a retry time to dial again and be answered on a
+// loaded machine (were it cut short too, a third attempt would be made,
+// which is no failure of the SDK).
 func TestHostileDirectTimedOutReadIsRetried(t *testing.T) {
 	t.Parallel()
+	const timeout = time.Second
 	g := newHDGateway(t, nil, func(n int, w http.ResponseWriter, r *http.Request, g *hdGateway) {
 		if n == 1 {
 			g.stall(r, hdStallFor)
@@ -347,11 +351,16 @@ func TestHostileDirectTimedOutReadIsRetried(t *testing.T) {
 		}
 		writeJSON(w, 200, refundOK)
 	})
-	c := hdOwn(t, g.URL, bearerCreds, backoffice.WithAttemptTimeout(200*time.Millisecond))
-	p, err := c.Inquire(hoCtx(t, 5*time.Second), "rf1")
-	require.NoError(t, err, "the second attempt was answered")
+	c := hdOwn(t, g.URL, bearerCreds, backoffice.WithAttemptTimeout(timeout))
+	start := time.Now()
+	p, err := c.Inquire(hoCtx(t, 10*time.Second), "rf1")
+	require.NoError(t, err, "a later attempt was answered")
 	assert.Equal(t, "rf1", p.ID)
-	assert.Len(t, g.requests(), 2)
+	assert.GreaterOrEqual(t, time.Since(start), timeout, "answered before the stalled first attempt timed out")
+	reqs := g.requests()
+	require.GreaterOrEqual(t, len(reqs), 2, "the timed-out read was not tried again")
+	assert.LessOrEqual(t, len(reqs), hoPolicy.MaxAttempts)
+	assert.True(t, eventually(func() bool { return !g.requests()[0].Ended.IsZero() }), "the stalled first attempt was never abandoned")
 }
 
 // The attempt timeout must never fire early: a gateway that answers in
