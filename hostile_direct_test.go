@@ -367,24 +367,59 @@ func TestHostileDirectTimedOutReadIsRetried(t *testing.T) {
 // 60 % of the timeout is answered, on first attempts and on resends, call
 // after call (a watchdog that reuses a stale deadline, or rounds it down to
 // its tick, fires early on some of them).
+//
+// Every sign that a call's attempt was abandoned is held against the time
+// taken before that call began, which comes before its attempt began: the
+// gateway seeing the client go away, and the look-up that follows an
+// abandoned attempt, must both come at least the timeout after it. On a
+// loaded machine an answer may still come after the timeout; that call is
+// then looked up (and found), which is logged, and only most calls have to
+// be answered.
 func TestHostileDirectAttemptTimeoutNeverFiresEarly(t *testing.T) {
-	const timeout = 400 * time.Millisecond
-	const latency = 240 * time.Millisecond
+	const timeout = time.Second
+	const latency = 600 * time.Millisecond
+	const calls = 6
 	g := newHDGateway(t, func(_ int, w http.ResponseWriter, _ *http.Request, _ *hdGateway) {
 		time.Sleep(latency)
 		writeJSON(w, 200, refundOK)
 	}, hdFound)
 	c := hdOwn(t, g.URL, bearerCreds, backoffice.WithAttemptTimeout(timeout),
 		backoffice.WithRetryPolicy(backoffice.RetryPolicy{MaxAttempts: 1, SettleTime: time.Millisecond, LookupInterval: time.Millisecond}))
-	for i := range 6 {
+	starts := make([]time.Time, calls) // taken before each call
+	for i := range calls {
+		starts[i] = time.Now()
 		_, err := refund(c)
-		require.NoError(t, err, "call %d: an answer in %v was lost to a %v timeout", i, latency, timeout)
-		time.Sleep(time.Duration(i) * 37 * time.Millisecond) // vary the phase against any tick
+		require.NoError(t, err, "call %d: the answer, or the look-up after a late one, found the refund", i)
+		time.Sleep(time.Duration(i) * 47 * time.Millisecond) // vary the phase against the watchdog's windows (a quarter of the timeout)
 	}
-	for _, r := range g.byMethod(http.MethodPost) {
-		assert.True(t, r.Ended.IsZero() || r.Ended.Sub(r.At) >= latency, "a request was abandoned %v after it arrived", r.Ended.Sub(r.At))
+	// Calls run one after another, one attempt each: the i-th POST is call
+	// i's, and a look-up arriving between two calls' starts is the first's.
+	posts, gets := g.byMethod(http.MethodPost), g.byMethod(http.MethodGet)
+	require.Len(t, posts, calls, "one attempt per call")
+	abandoned := make([]bool, calls)
+	for i, r := range posts {
+		if !r.Ended.IsZero() {
+			abandoned[i] = true
+			assert.GreaterOrEqual(t, r.Ended.Sub(starts[i]), timeout, "call %d's request was abandoned before its timeout", i)
+		}
 	}
-	assert.Empty(t, g.byMethod(http.MethodGet), "every answer came in time: nothing to look up")
+	for _, r := range gets {
+		i := 0
+		for i+1 < calls && !r.At.Before(starts[i+1]) {
+			i++
+		}
+		abandoned[i] = true
+		assert.GreaterOrEqual(t, r.At.Sub(starts[i]), timeout, "call %d was looked up before its attempt's timeout", i)
+	}
+	answered := 0
+	for i, a := range abandoned {
+		if a {
+			t.Logf("call %d: the answer came after the timeout, and the refund was looked up", i)
+		} else {
+			answered++
+		}
+	}
+	assert.Greater(t, answered, calls/2, "most answers in %v came within the %v timeout", latency, timeout)
 }
 
 // The caller's context: one that ended before the call sends nothing and
