@@ -272,8 +272,10 @@ func hdFound(_ int, w http.ResponseWriter, _ *http.Request, _ *hdGateway) {
 // gateway stalls in: before its headers, after them, in the middle of the
 // body (with a length or chunked), or dripping bytes so that the connection
 // is never idle. A read with one attempt ends no sooner than the timeout and
-// at most about a second after it, and is not reported as "not sent" (its
-// request was answered, at least in part).
+// not long after it (hdSlack), and once the gateway has seen its request it
+// is not reported as "not sent". (On a loaded machine the timeout may come
+// before the request is even written; the call is then rightly not sent,
+// and the run is logged.)
 //
 // Not parallel at the top: the timing bounds are measured while no other
 // test's load runs (its subtests run in parallel with each other only).
@@ -293,13 +295,18 @@ func TestHostileDirectAttemptTimeoutBoundsEveryStallPhaseOfARead(t *testing.T) {
 			el := time.Since(start)
 			require.Error(t, err, "a stalled answer cannot be a success")
 			assert.GreaterOrEqual(t, el, timeout, "the attempt ended before its timeout: %v", err)
-			assert.LessOrEqual(t, el, timeout+hdSlack, "the attempt outlived its timeout by more than a second: %v", err)
+			assert.LessOrEqual(t, el, timeout+hdSlack, "the attempt outlived its timeout by far: %v", err)
 			var ns *backoffice.NotSentError
-			assert.False(t, errors.As(err, &ns), "a request the gateway answered was reported as not sent: %v", err)
+			reqs := g.requests()
+			if len(reqs) > 0 {
+				assert.False(t, errors.As(err, &ns), "a request the gateway received was reported as not sent: %v", err)
+			} else {
+				t.Logf("the timeout came before the gateway saw the request (%v): %v", el, err)
+			}
 			assert.NotErrorIs(t, err, context.Canceled, "the caller cancelled nothing: %v", err)
 			hoAssertNoSecret(t, "error", err.Error(), bearerCreds.AccessToken)
 			hoAssertNoSecret(t, "logs", logs.String(), bearerCreds.AccessToken)
-			assert.Len(t, g.requests(), 1, "one attempt allowed")
+			assert.LessOrEqual(t, len(reqs), 1, "one attempt allowed")
 		})
 	}
 }
@@ -425,7 +432,10 @@ func TestHostileDirectAttemptTimeoutNeverFiresEarly(t *testing.T) {
 // The caller's context: one that ended before the call sends nothing and
 // is *NotSentError; one that ends while the answer is awaited ends the
 // call at once (not at the 60 s attempt timeout) as *UncertainError
-// wrapping the context's error, and the refund is not sent again.
+// wrapping the context's error, and the refund is not sent again. The
+// deadline leaves a fresh client time to dial and send on a loaded machine
+// (ended before that, the call is rightly not sent); the gateway never
+// answers, so it always ends while the answer is awaited.
 func TestHostileDirectCallerContext(t *testing.T) {
 	t.Parallel()
 	t.Run("cancelled before", func(t *testing.T) {
@@ -459,10 +469,11 @@ func TestHostileDirectCallerContext(t *testing.T) {
 			t.Parallel()
 			g := newHDGateway(t, func(_ int, w http.ResponseWriter, r *http.Request, g *hdGateway) { g.stall(r, hdStallFor) }, hdFound)
 			c := hdOwn(t, g.URL, bearerCreds) // the default 60 s attempt timeout
+			const deadline = 2 * time.Second
 			ctx, cancel := context.WithCancel(context.Background())
 			want := context.Canceled
 			if how == "deadline" {
-				ctx, cancel = context.WithTimeout(context.Background(), 400*time.Millisecond)
+				ctx, cancel = context.WithTimeout(context.Background(), deadline)
 				want = context.DeadlineExceeded
 			}
 			defer cancel()
@@ -481,7 +492,7 @@ func TestHostileDirectCallerContext(t *testing.T) {
 			el := time.Since(start)
 			hoCheckUncertain(t, err, bearerCreds.AccessToken)
 			assert.ErrorIs(t, err, want)
-			assert.Less(t, el, 400*time.Millisecond+hdSlack, "the call outlived its context")
+			assert.Less(t, el, deadline+hdSlack, "the call outlived its context")
 			assert.Len(t, g.byMethod(http.MethodPost), 1)
 		})
 	}
@@ -1028,7 +1039,10 @@ func TestHostileDirectRateLimitWaitCutShort(t *testing.T) {
 
 // With a caller's http.Client the direct path does not apply: the
 // client's Timeout (not WithAttemptTimeout), its Jar and its Transport
-// still rule every attempt.
+// still rule every attempt. The Timeout leaves the first call, which must
+// be answered to set the cookie, time to dial and be answered on a loaded
+// machine; the second stalls, and the Timeout ends it long before the
+// context, the stall or the attempt timeout would.
 func TestHostileDirectCallersClientKeepsItsSemantics(t *testing.T) {
 	t.Parallel()
 	g := newHDGateway(t, nil, func(n int, w http.ResponseWriter, r *http.Request, g *hdGateway) {
@@ -1041,20 +1055,21 @@ func TestHostileDirectCallersClientKeepsItsSemantics(t *testing.T) {
 	})
 	jar := newHDJar()
 	var trips atomic.Int32
-	hc := &http.Client{Timeout: 300 * time.Millisecond, Jar: jar, Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+	const timeout = time.Second
+	hc := &http.Client{Timeout: timeout, Jar: jar, Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
 		trips.Add(1)
 		return http.DefaultTransport.RoundTrip(r)
 	})}
 	c := hdOwn(t, g.URL, bearerCreds, backoffice.WithHTTPClient(hc), backoffice.WithAttemptTimeout(20*time.Second),
 		backoffice.WithRetryPolicy(backoffice.RetryPolicy{MaxAttempts: 1}))
-	_, err := c.Inquire(hoCtx(t, 5*time.Second), "rf1")
+	_, err := c.Inquire(hoCtx(t, 8*time.Second), "rf1")
 	require.NoError(t, err)
 	start := time.Now()
-	_, err = c.Inquire(hoCtx(t, 5*time.Second), "rf1")
+	_, err = c.Inquire(hoCtx(t, 8*time.Second), "rf1")
 	el := time.Since(start)
 	require.Error(t, err)
-	assert.GreaterOrEqual(t, el, 300*time.Millisecond)
-	assert.Less(t, el, 300*time.Millisecond+hdSlack, "the caller's client Timeout no longer bounds the attempt")
+	assert.GreaterOrEqual(t, el, timeout)
+	assert.Less(t, el, timeout+hdSlack, "the caller's client Timeout no longer bounds the attempt")
 	assert.Equal(t, int32(2), trips.Load(), "every attempt goes through the caller's Transport")
 	reqs := g.requests()
 	require.Len(t, reqs, 2)
