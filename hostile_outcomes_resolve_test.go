@@ -62,12 +62,15 @@ func TestHostileOutcomeResolveFromJSONOnFreshClient(t *testing.T) {
 				return c
 			}
 			ref, call := op.prepare(t, srv, mk())
-			// Every look-up the first client makes is throttled, so it has to give up as Unknown.
+			// Every look-up the first client makes is throttled, so it has to give up as Unknown:
+			// a call stops looking after its second look-up past the settle time. The context
+			// only bounds a hang; a short one could end before the request is even written,
+			// and the call would rightly be not sent.
 			srv.InjectFaultFunc(func(o backofficetest.Op, _ int) (backofficetest.Fault, bool) {
 				return backofficetest.Fault{Kind: backofficetest.FaultThrottle}, o == backofficetest.OpQuery
 			})
 			srv.InjectFault(op.op, 1, backofficetest.Fault{Kind: backofficetest.FaultProxyTimeout})
-			_, err := call(hoCtx(t, 300*time.Millisecond), mk())
+			_, err := call(hoCtx(t, 5*time.Second), mk())
 			u := hoCheckUncertain(t, err, srv.BearerCredentials().AccessToken, hoCard.Number, hoCard.CVV)
 			srv.ClearFaults()
 			stored, jerr := json.Marshal(u)
