@@ -207,15 +207,25 @@ func sortStrings(s []string) {
 }
 
 // One token serves many goroutines; it is renewed before it expires.
+//
+// The client renews a token a fifth of its lifetime before it expires, so
+// a goroutine that asks for one later than that (a loaded machine may
+// start some of the 32 late) rightly fetches a new one: each fetch after
+// the first comes at least renewAfter after the one before, and the burst
+// may make no more fetches than fit in the time it took. That is exactly
+// one when it took less than renewAfter, as it nearly always does.
 func TestChecksumAuthTokenSharedAndRenewed(t *testing.T) {
 	t.Parallel()
-	srv := backofficetest.NewServer(backofficetest.WithAuthTokenLifetime(500 * time.Millisecond))
+	const lifetime = time.Second
+	renewAfter := lifetime*4/5 - time.Millisecond // the token's expiry is given to the millisecond
+	srv := backofficetest.NewServer(backofficetest.WithAuthTokenLifetime(lifetime))
 	defer srv.Close()
 	c := newTestClient(t, srv.URL, srv.ChecksumCredentials(), withMatrixPolicy)
 	pa := srv.TrackingID(srv.Preauthorize(dec("10.00"), "EUR"))
 
 	var wg sync.WaitGroup
 	errs := make(chan error, 32)
+	start := time.Now()
 	for range 32 {
 		wg.Add(1)
 		go func() {
@@ -225,16 +235,22 @@ func TestChecksumAuthTokenSharedAndRenewed(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+	took := time.Since(start)
 	close(errs)
 	for err := range errs {
 		require.NoError(t, err)
 	}
-	assert.Equal(t, 1, srv.AuthTokensIssued(), "one fetch for 32 goroutines")
+	issued := srv.AuthTokensIssued()
+	if took >= renewAfter {
+		t.Logf("the burst took %v, past the renewal point: %d tokens", took, issued)
+	}
+	assert.Positive(t, issued)
+	assert.LessOrEqual(t, issued, int(took/renewAfter)+1, "one fetch for 32 goroutines (the burst took %v)", took)
 
-	time.Sleep(450 * time.Millisecond) // inside the last fifth of the lifetime
+	time.Sleep(lifetime * 9 / 10) // inside the last fifth of the lifetime of the last token the burst fetched
 	_, err := c.Inquire(context.Background(), pa)
 	require.NoError(t, err)
-	assert.Equal(t, 2, srv.AuthTokensIssued(), "renewed before it expired")
+	assert.Equal(t, issued+1, srv.AuthTokensIssued(), "renewed before it expired")
 	for _, r := range srv.Requests() {
 		if r.Op == backofficetest.OpInquiry {
 			f, _ := url.ParseQuery(string(r.Body))
