@@ -34,6 +34,20 @@ func hEnv(t *testing.T, srv *backofficetest.Server) {
 	t.Setenv("OPP_SECURE_KEY", "")
 }
 
+// hFast is the command's timing against a fake whose bookings land at once.
+//
+// Both it and hSlow carry roomy bounds on a row's call and on its Resolve: the defaults
+// (twice the settle time plus four look-up intervals; 140 ms with hFast)
+// run out on a loaded machine (CI runs every package's race tests at once)
+// and leave rows unknown, truthfully, where a test wants them settled.
+// Tests of short bounds pass their own, later on the command line.
+var hFast = []string{"--settle-time", "50ms", "--lookup-interval", "10ms", "--timeout", "20s", "--resolve-timeout", "5s"}
+
+// hSlow is for a fake whose bookings land late: the settle time must stay
+// above the fake's booking latency (the SDK's contract: a booking has landed
+// by then), or a look-up finds nothing and proves a booked row absent.
+var hSlow = []string{"--settle-time", "500ms", "--lookup-interval", "40ms", "--timeout", "20s", "--resolve-timeout", "5s"}
+
 func TestRunInProcess(t *testing.T) {
 	srv := backofficetest.NewServer()
 	t.Cleanup(srv.Close)
@@ -43,7 +57,7 @@ func TestRunInProcess(t *testing.T) {
 	d2 := srv.Debit(decimal.RequireFromString("10.00"), "EUR")
 	input := writeFile(t, "in.csv", "operation,payment_id,amount,currency\nRF,"+d1+",4.00,EUR\nRF,"+d2+",11.00,EUR\n")
 	journal := filepath.Join(t.TempDir(), "j")
-	flags := []string{"--journal", journal, "--settle-time", "50ms", "--lookup-interval", "10ms"}
+	flags := append([]string{"--journal", journal}, hFast...)
 
 	var out, errb bytes.Buffer
 	if code := run(append([]string{"run", "--input", input}, flags...), &out, &errb); code != exitNotAllBooked {
@@ -133,7 +147,7 @@ func TestRunNotSentRowsResumeSendsAgain(t *testing.T) {
 	d := srv.Debit(decimal.RequireFromString("10.00"), "EUR")
 	input := writeFile(t, "in.csv", "operation,payment_id,amount,currency\nRF,"+d+",4.00,EUR\n")
 	journal := filepath.Join(t.TempDir(), "j")
-	flags := []string{"--journal", journal, "--settle-time", "50ms", "--lookup-interval", "10ms"}
+	flags := append([]string{"--journal", journal}, hFast...)
 
 	srv.RefuseConnections()
 	var out, errb bytes.Buffer

@@ -558,7 +558,14 @@ func TestHostile3KillResume(t *testing.T) {
 	})
 	journal := filepath.Join(t.TempDir(), "j")
 	env := h3BinEnv(f.srv)
-	common := []string{"--journal", journal, "--concurrency", "8", "--rate", "60", "--settle-time", "200ms", "--lookup-interval", "20ms", "--progress-interval", "200ms"}
+	// Roomy bounds on a row's call and Resolve: the defaults (480 and
+	// 280 ms) can run out in the rate limiter's queue alone (8 workers at
+	// 60 requests a second, look-ups included: "rate: Wait(n=1) would
+	// exceed context deadline"), the more so on a loaded machine, and
+	// leave rows unknown for want of a look-up: truthful, and not what
+	// this test is about.
+	common := []string{"--journal", journal, "--concurrency", "8", "--rate", "60", "--settle-time", "200ms", "--lookup-interval", "20ms",
+		"--timeout", "20s", "--resolve-timeout", "5s", "--progress-interval", "200ms"}
 	kills := 0
 	deadline := time.Now().Add(9 * time.Second)
 	for attempt := 0; kills < 6 && time.Now().Before(deadline); attempt++ {
@@ -665,7 +672,7 @@ func TestHostile3KillDuringRefund(t *testing.T) {
 				f.srv.InjectFault(at, 1, backofficetest.Fault{Kind: backofficetest.FaultLatency, Latency: 5 * time.Second})
 			}
 			journal := filepath.Join(t.TempDir(), "j")
-			c, out, done := h2Start(t, h3BinEnv(f.srv), "run", "--input", input, "--journal", journal, "--settle-time", "200ms", "--lookup-interval", "20ms")
+			c, out, done := h2Start(t, h3BinEnv(f.srv), "run", "--input", input, "--journal", journal, "--settle-time", "200ms", "--lookup-interval", "20ms", "--timeout", "20s", "--resolve-timeout", "5s")
 			deadline := time.Now().Add(5 * time.Second)
 			for {
 				seen := false

@@ -124,20 +124,6 @@ func hReport(t *testing.T, journal string) ([]hRow, hResult) {
 	return rows, r
 }
 
-// hFast is the command's timing against a fake whose bookings land at once.
-//
-// Both it and hSlow carry roomy bounds on a row's call and on its Resolve: the defaults
-// (twice the settle time plus four look-up intervals; 140 ms with hFast)
-// run out on a loaded machine (CI runs every package's race tests at once)
-// and leave rows unknown, truthfully, where a test wants them settled.
-// Tests of short bounds pass their own, later on the command line.
-var hFast = []string{"--settle-time", "50ms", "--lookup-interval", "10ms", "--timeout", "20s", "--resolve-timeout", "5s"}
-
-// hSlow is for a fake whose bookings land late: the settle time must stay
-// above the fake's booking latency (the SDK's contract: a booking has landed
-// by then), or a look-up finds nothing and proves a booked row absent.
-var hSlow = []string{"--settle-time", "500ms", "--lookup-interval", "40ms", "--timeout", "20s", "--resolve-timeout", "5s"}
-
 func hArgs(verb, journal string, extra ...string) []string {
 	a := append([]string{verb, "--journal", journal}, hFast...)
 	return append(a, extra...)
