@@ -103,12 +103,24 @@ func TestCrashResume(t *testing.T) {
 	os.WriteFile(input, in.Bytes(), 0o600)
 
 	env := append(os.Environ(), "OPP_ACCESS_TOKEN="+info.AccessToken, "OPP_ENTITY_ID="+info.EntityID, "OPP_BASE_URL="+info.URL)
+	// Roomy bounds on a row's call and Resolve: the defaults (twice the
+	// settle time plus four look-up intervals per call, the settle time
+	// plus four per Resolve) can run out on a loaded machine (CI runs every
+	// package's race tests at once) and leave rows unknown or not booked,
+	// truthfully, failing nothing but this test's patience.
 	common := []string{"--journal", journal, "--concurrency", "8", "--rate", "100",
-		"--settle-time", "300ms", "--lookup-interval", "30ms", "--progress-interval", "200ms"}
+		"--settle-time", "300ms", "--lookup-interval", "30ms", "--timeout", "20s", "--resolve-timeout", "5s",
+		"--progress-interval", "200ms"}
 	command := func(verb string) *exec.Cmd {
 		args := append([]string{verb}, common...)
 		if verb == "run" {
 			args = append(args, "--input", input)
+		} else {
+			// Every resume follows a kill, whose process may have left
+			// requests the fake has not read yet: it settles the rows in
+			// doubt by the SDK's contract (hAfterKill), not the run's
+			// 300 ms.
+			args = append(args, hAfterKill...)
 		}
 		c := exec.Command(bin, args...)
 		c.Env = env
@@ -130,6 +142,12 @@ func TestCrashResume(t *testing.T) {
 		exited := make(chan error, 1)
 		go func() { exited <- c.Wait() }()
 		wait := time.Duration(100+rng.IntN(1100)) * time.Millisecond
+		if verb == "resume" {
+			// hAfterKill keeps a resume resolving the rows a kill left in
+			// sending 700 ms longer than 300 ms did before it sends: its
+			// kill comes 700 ms later, to cut it where it did before.
+			wait += 700 * time.Millisecond
+		}
 		select {
 		case err := <-exited:
 			t.Logf("%s finished before its kill at %v: %v", verb, wait, err)
@@ -162,18 +180,13 @@ func TestCrashResume(t *testing.T) {
 	// Finish: resume until every row has its final state. Nothing left in
 	// sending or unknown is not enough: resume also sends again every row
 	// proven not booked, and under load a row can end a resume that way
-	// truthfully (seen in CI: a re-send's rate-limiter wait would have
-	// overrun the row's call bound, "request not sent"). A merchant would
-	// resume again; so does the test. These resumes also get roomier
-	// bounds than the defaults (settle time + 4 look-up intervals per
-	// Resolve, twice the settle time more per call: 420 and 720 ms here),
-	// which a loaded machine (CI runs every package's race tests at once)
-	// can overrun, leaving rows unknown or not booked, truthfully, and
-	// failing nothing but this test's patience.
+	// truthfully (seen in CI, with the default call bounds then: a
+	// re-send's rate-limiter wait would have overrun the row's call bound,
+	// "request not sent"). A merchant would
+	// resume again; so does the test.
 	code, settled := -1, false
 	for i := 0; i < 8 && !settled; i++ {
 		c := command("resume")
-		c.Args = append(c.Args, "--resolve-timeout", "5s", "--timeout", "10s")
 		out, err := c.CombinedOutput()
 		code = exitCodeOfErr(err)
 		if code == exitCannotRun {

@@ -195,13 +195,20 @@ func TestHostile2Kill9Concurrency32(t *testing.T) {
 		if !fileExists(journal) {
 			verb = "run" // a run killed before it created the journal: run it again, as a merchant would
 		}
-		args := append([]string{verb, "--journal", journal, "--concurrency", "32", "--resolve-timeout", "2s"}, hSlow...)
+		args := append([]string{verb, "--journal", journal, "--concurrency", "32"}, hSlow...)
+		wait := time.Duration(20+rng.IntN(500)) * time.Millisecond
 		if verb == "run" {
 			args = append(args, "--input", input)
+		} else {
+			// It follows a kill: it settles the rows left in sending by the
+			// SDK's contract (hAfterKill), which takes it 500 ms longer
+			// than hSlow's settle time did before it sends, so its kill
+			// comes 500 ms later, to cut it where it did before.
+			args = append(args, hAfterKill...)
+			wait += 500 * time.Millisecond
 		}
 		writing.Store(true)
 		c, out, done := h2Start(t, env, args...)
-		wait := time.Duration(20+rng.IntN(500)) * time.Millisecond
 		select {
 		case code := <-done:
 			t.Logf("%d %s ended before its kill (exit %d): %s", i, verb, code, lastLine(out.String()))
@@ -214,7 +221,9 @@ func TestHostile2Kill9Concurrency32(t *testing.T) {
 			t.Logf("%d %s killed after %v", i, verb, wait)
 		}
 		writing.Store(false)
-		time.Sleep(100 * time.Millisecond)
+		// No sleep for the dead process's requests to reach the fake:
+		// hTruth allows a row in sending one booking or none, and the
+		// commands after a kill settle by the SDK's contract.
 		if !fileExists(journal) {
 			if n := hLedgerOps(srv); n != 0 {
 				t.Fatalf("a run killed before its journal existed booked %d operations", n)
@@ -230,7 +239,7 @@ func TestHostile2Kill9Concurrency32(t *testing.T) {
 	srv.InjectFaultFunc(nil)
 	var r hResult
 	for i := 0; i < 3; i++ {
-		r = hRun(t, 20*time.Second, append([]string{"resume", "--journal", journal, "--concurrency", "32", "--resolve-timeout", "3s"}, hSlow...)...)
+		r = hRun(t, 20*time.Second, append(append([]string{"resume", "--journal", journal, "--concurrency", "32"}, hSlow...), hAfterKill...)...)
 		if r.code != exitNotAllBooked && r.code != 2 {
 			break
 		}
@@ -331,8 +340,16 @@ func TestHostile2KillDuringResendOfNotBooked(t *testing.T) {
 		if i == 4 {
 			sig = syscall.SIGINT
 		}
-		c, _, done := h2Start(t, env, append([]string{"resume", "--journal", journal, "--concurrency", "16", "--rate", "200"}, hSlow...)...)
+		// Each resume follows a kill (or the run while down): it settles
+		// the rows left in sending by the SDK's contract (hAfterKill),
+		// which takes it 500 ms longer than hSlow's settle time did before
+		// it sends, so its kill comes 500 ms later, to cut it where it did
+		// before.
+		c, _, done := h2Start(t, env, append(append([]string{"resume", "--journal", journal, "--concurrency", "16", "--rate", "200"}, hSlow...), hAfterKill...)...)
 		wait := time.Duration(10+rng.IntN(250)) * time.Millisecond
+		if i > 0 {
+			wait += 500 * time.Millisecond
+		}
 		select {
 		case code := <-done:
 			t.Logf("resume %d ended first: exit %d", i, code)
@@ -342,7 +359,9 @@ func TestHostile2KillDuringResendOfNotBooked(t *testing.T) {
 			t.Logf("resume %d: %v after %v, exit %d", i, sig, wait, code)
 		}
 		srv.AcceptConnections()
-		time.Sleep(100 * time.Millisecond)
+		// No sleep for the dead process's requests to reach the fake:
+		// hTruth allows a row in sending one booking or none, and the
+		// next resume settles by the SDK's contract.
 		rows := h2MustRead(t, fmt.Sprintf("%v of a resume re-sending not-booked rows", sig), journal)
 		if t.Failed() {
 			return
@@ -351,7 +370,7 @@ func TestHostile2KillDuringResendOfNotBooked(t *testing.T) {
 		t.Logf("  journal: %v", h2States(rows))
 	}
 	srv.AcceptConnections()
-	r := hRun(t, 20*time.Second, append([]string{"resume", "--journal", journal, "--resolve-timeout", "3s"}, hSlow...)...)
+	r := hRun(t, 20*time.Second, append(append([]string{"resume", "--journal", journal}, hSlow...), hAfterKill...)...)
 	rows := h2MustRead(t, "the final resume", journal)
 	hTruth(t, srv, rows)
 	if n := hLedgerOps(srv); r.code != exitOK || n != len(ids) {
