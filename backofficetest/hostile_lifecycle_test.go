@@ -792,6 +792,9 @@ func TestHostileOddInputsDoNotPanic(t *testing.T) {
 	debit := srv.Debit(dec("10.00"), "EUR")
 	auth := srv.Preauthorize(dec("10.00"), "EUR")
 	var zero decimal.Decimal
+	seed := func(p backofficetest.SeedPayment) func() error {
+		return func() error { _, err := srv.Seed(p); return err }
+	}
 	cases := []struct {
 		name    string
 		call    func() error // nil error when the call has no error to return
@@ -806,35 +809,14 @@ func TestHostileOddInputsDoNotPanic(t *testing.T) {
 		{"ShortID short", func() error { _ = srv.ShortID("ab"); return nil }, false},
 		{"ShortID non-hex", func() error { _ = srv.ShortID(strings.Repeat("z", 32)); return nil }, false},
 		{"ShortID unicode", func() error { _ = srv.ShortID("ééééééééééééé"); return nil }, false},
-		{"Seed zero value", func() error { _, err := srv.Seed(backofficetest.SeedPayment{}); return err }, true},
-		{"Seed zero decimal", func() error {
-			_, err := srv.Seed(backofficetest.SeedPayment{Type: backoffice.PaymentTypeDebit, Amount: zero, Currency: "EUR"})
-			return err
-		}, true},
-		{"Seed negative", func() error {
-			_, err := srv.Seed(backofficetest.SeedPayment{Type: backoffice.PaymentTypeDebit, Amount: dec("-1.00"), Currency: "EUR"})
-			return err
-		}, true},
-		{"Seed three decimals", func() error {
-			_, err := srv.Seed(backofficetest.SeedPayment{Type: backoffice.PaymentTypeDebit, Amount: dec("1.001"), Currency: "EUR"})
-			return err
-		}, true},
-		{"Seed huge", func() error {
-			_, err := srv.Seed(backofficetest.SeedPayment{Type: backoffice.PaymentTypeDebit, Amount: dec("1e30"), Currency: "EUR"})
-			return err
-		}, true},
-		{"Seed refund type", func() error {
-			_, err := srv.Seed(backofficetest.SeedPayment{Type: backoffice.PaymentTypeRefund, Amount: dec("1.00"), Currency: "EUR"})
-			return err
-		}, true},
-		{"Seed lower-case currency", func() error {
-			_, err := srv.Seed(backofficetest.SeedPayment{Type: backoffice.PaymentTypeDebit, Amount: dec("1.00"), Currency: "eur"})
-			return err
-		}, true},
-		{"Seed far future", func() error {
-			_, err := srv.Seed(backofficetest.SeedPayment{Type: backoffice.PaymentTypeDebit, Amount: dec("1.00"), Currency: "EUR", At: time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC)})
-			return err
-		}, false},
+		{"Seed zero value", seed(backofficetest.SeedPayment{}), true},
+		{"Seed zero decimal", seed(backofficetest.SeedPayment{Type: backoffice.PaymentTypeDebit, Amount: zero, Currency: "EUR"}), true},
+		{"Seed negative", seed(backofficetest.SeedPayment{Type: backoffice.PaymentTypeDebit, Amount: dec("-1.00"), Currency: "EUR"}), true},
+		{"Seed three decimals", seed(backofficetest.SeedPayment{Type: backoffice.PaymentTypeDebit, Amount: dec("1.001"), Currency: "EUR"}), true},
+		{"Seed huge", seed(backofficetest.SeedPayment{Type: backoffice.PaymentTypeDebit, Amount: dec("1e30"), Currency: "EUR"}), true},
+		{"Seed refund type", seed(backofficetest.SeedPayment{Type: backoffice.PaymentTypeRefund, Amount: dec("1.00"), Currency: "EUR"}), true},
+		{"Seed lower-case currency", seed(backofficetest.SeedPayment{Type: backoffice.PaymentTypeDebit, Amount: dec("1.00"), Currency: "eur"}), true},
+		{"Seed far future", seed(backofficetest.SeedPayment{Type: backoffice.PaymentTypeDebit, Amount: dec("1.00"), Currency: "EUR", At: time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC)}), false},
 		{"BankChargeback empty", func() error { _, err := srv.BankChargeback("", zero, ""); return err }, true},
 		{"BankChargeback unknown", func() error { _, err := srv.BankChargeback("nope", dec("1.00"), "000.100.220"); return err }, true},
 		{"BankChargeback on PA", func() error { _, err := srv.BankChargeback(auth, zero, "000.100.220"); return err }, true},

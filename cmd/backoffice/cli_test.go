@@ -22,6 +22,16 @@ func writeFile(t *testing.T, name, body string) string {
 	return p
 }
 
+// hFake starts a fake gateway for the test, closed at its end, and points
+// the command at it (hEnv).
+func hFake(t *testing.T, opts ...backofficetest.Option) *backofficetest.Server {
+	t.Helper()
+	srv := backofficetest.NewServer(opts...)
+	t.Cleanup(srv.Close)
+	hEnv(t, srv)
+	return srv
+}
+
 // hEnv points the command at srv's bearer variant, through the
 // environment as a user would.
 func hEnv(t *testing.T, srv *backofficetest.Server) {
@@ -49,9 +59,7 @@ var hFast = []string{"--settle-time", "50ms", "--lookup-interval", "10ms", "--ti
 var hSlow = []string{"--settle-time", "500ms", "--lookup-interval", "40ms", "--timeout", "20s", "--resolve-timeout", "5s"}
 
 func TestRunInProcess(t *testing.T) {
-	srv := backofficetest.NewServer()
-	t.Cleanup(srv.Close)
-	hEnv(t, srv)
+	srv := hFake(t)
 	creds := srv.BearerCredentials()
 	d1 := srv.Debit(decimal.RequireFromString("10.00"), "EUR")
 	d2 := srv.Debit(decimal.RequireFromString("10.00"), "EUR")
@@ -114,9 +122,7 @@ func TestRunInProcess(t *testing.T) {
 }
 
 func TestRunRefusesBadInputBeforeSending(t *testing.T) {
-	srv := backofficetest.NewServer()
-	t.Cleanup(srv.Close)
-	hEnv(t, srv)
+	srv := hFake(t)
 	d := srv.Debit(decimal.RequireFromString("10.00"), "EUR")
 	input := writeFile(t, "in.csv", "operation,payment_id,amount,currency,merchant_transaction_id\nRF,"+d+",1.00,EUR,x\nRF,"+d+",1.00,EUR,x\n")
 	var out, errb bytes.Buffer
@@ -141,9 +147,7 @@ func TestRunRefusesBadInputBeforeSending(t *testing.T) {
 // A row whose request never reached the gateway is not booked, and the
 // command says so and says how to send it again; resume does.
 func TestRunNotSentRowsResumeSendsAgain(t *testing.T) {
-	srv := backofficetest.NewServer()
-	t.Cleanup(srv.Close)
-	hEnv(t, srv)
+	srv := hFake(t)
 	d := srv.Debit(decimal.RequireFromString("10.00"), "EUR")
 	input := writeFile(t, "in.csv", "operation,payment_id,amount,currency\nRF,"+d+",4.00,EUR\n")
 	journal := filepath.Join(t.TempDir(), "j")

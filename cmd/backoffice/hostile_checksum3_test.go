@@ -179,6 +179,29 @@ func (f *h3Fake) truth(t *testing.T, rows []hRow) {
 
 // h3Settle resumes, with the faults cleared, until no row is sending,
 // unknown or not booked (at most three times), and returns the report.
+// oneByOne runs the commands (run, then resolve or resume) on input's
+// journal one row at a time, with a call bound (300 ms) shorter than the
+// settle time (1.5 s), so that a row whose request was dropped ends unknown,
+// and with the settle time passed before each command after run; each
+// command's report is held against the platform.
+func (f *h3Fake) oneByOne(t *testing.T, input string, cmds ...string) {
+	t.Helper()
+	journal := filepath.Join(t.TempDir(), "j")
+	slow := []string{"--settle-time", "1500ms", "--lookup-interval", "20ms"}
+	for i, cmd := range cmds {
+		args := []string{cmd, "--journal", journal, "--resolve-timeout", "3s"}
+		if cmd == "run" {
+			args = []string{"run", "--journal", journal, "--input", input, "--concurrency", "1", "--timeout", "300ms"}
+		} else if i == 1 {
+			time.Sleep(1600 * time.Millisecond)
+		}
+		r := hRun(t, 20*time.Second, append(args, slow...)...)
+		rows, _ := hReport(t, journal)
+		t.Logf("%s: exit %d, %v", cmd, r.code, h2States(rows))
+		f.truth(t, rows)
+	}
+}
+
 func (f *h3Fake) settle(t *testing.T, journal string, extra ...string) []hRow {
 	t.Helper()
 	f.srv.ClearFaults()
@@ -307,21 +330,7 @@ func TestHostile3TwoRefundsOfOnePaymentSameAmount(t *testing.T) {
 	db := f.db("10.00", "EUR")
 	input := h3Input(t, "RF,"+db+",3.00,EUR", "RF,"+db+",3.00,EUR")
 	f.srv.InjectFault(backofficetest.OpRefund, 1, backofficetest.Fault{Kind: backofficetest.FaultDropBeforeBooking})
-	journal := filepath.Join(t.TempDir(), "j")
-	slow := []string{"--settle-time", "1500ms", "--lookup-interval", "20ms"}
-	r := hRun(t, 20*time.Second, append([]string{"run", "--journal", journal, "--input", input, "--concurrency", "1", "--timeout", "300ms"}, slow...)...)
-	rows, _ := hReport(t, journal)
-	t.Logf("run: exit %d, %v", r.code, h2States(rows))
-	f.truth(t, rows)
-	time.Sleep(1600 * time.Millisecond)
-	r2 := hRun(t, 20*time.Second, append([]string{"resolve", "--journal", journal, "--resolve-timeout", "3s"}, slow...)...)
-	rows, _ = hReport(t, journal)
-	t.Logf("resolve: exit %d, %v", r2.code, h2States(rows))
-	f.truth(t, rows)
-	r3 := hRun(t, 20*time.Second, append([]string{"resume", "--journal", journal, "--resolve-timeout", "3s"}, slow...)...)
-	rows, _ = hReport(t, journal)
-	t.Logf("resume: exit %d, %v", r3.code, h2States(rows))
-	f.truth(t, rows)
+	f.oneByOne(t, input, "run", "resolve", "resume")
 }
 
 // The same, concurrently, in one run (one Client): the README says an
@@ -352,17 +361,7 @@ func TestHostile3TwoCapturesOfOnePayment(t *testing.T) {
 	pa := f.pa("10.00", "EUR")
 	input := h3Input(t, "CP,"+pa+",4.00,EUR", "CP,"+pa+",4.00,EUR")
 	f.srv.InjectFault(backofficetest.OpCapture, 1, backofficetest.Fault{Kind: backofficetest.FaultDropBeforeBooking})
-	journal := filepath.Join(t.TempDir(), "j")
-	slow := []string{"--settle-time", "1500ms", "--lookup-interval", "20ms"}
-	r := hRun(t, 20*time.Second, append([]string{"run", "--journal", journal, "--input", input, "--concurrency", "1", "--timeout", "300ms"}, slow...)...)
-	rows, _ := hReport(t, journal)
-	t.Logf("run: exit %d, %v", r.code, h2States(rows))
-	f.truth(t, rows)
-	time.Sleep(1600 * time.Millisecond)
-	hRun(t, 20*time.Second, append([]string{"resolve", "--journal", journal, "--resolve-timeout", "3s"}, slow...)...)
-	rows, _ = hReport(t, journal)
-	t.Logf("resolve: %v", h2States(rows))
-	f.truth(t, rows)
+	f.oneByOne(t, input, "run", "resolve")
 }
 
 // A payment captured (or reversed) before the job, by another system or an

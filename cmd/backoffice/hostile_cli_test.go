@@ -240,13 +240,8 @@ func hBookedJournal(t *testing.T, srv *backofficetest.Server, n int) (journal st
 	t.Helper()
 	input, ids := hRefunds(t, srv, n)
 	journal = filepath.Join(t.TempDir(), "j")
-	srv.RefuseConnections()
-	r := hRun(t, 20*time.Second, hArgs("run", journal, "--input", input)...)
-	if r.code != exitNotAllBooked {
-		t.Fatalf("run while down: exit %d\n%s", r.code, r.all())
-	}
-	srv.AcceptConnections()
-	r = hRun(t, 20*time.Second, hArgs("resume", journal)...)
+	hRunWhileDown(t, srv, journal, input)
+	r := hRun(t, 20*time.Second, hArgs("resume", journal)...)
 	if r.code != exitOK {
 		t.Fatalf("resume: exit %d\n%s", r.code, r.all())
 	}
@@ -256,15 +251,31 @@ func hBookedJournal(t *testing.T, srv *backofficetest.Server, n int) (journal st
 	return journal, ids
 }
 
+// hRunWhileDown runs input's job into journal while srv refuses
+// connections, so that every row ends proven not booked (exit 1), then has
+// srv accept them again.
+func hRunWhileDown(t *testing.T, srv *backofficetest.Server, journal, input string, extra ...string) {
+	t.Helper()
+	srv.RefuseConnections()
+	if r := hRun(t, 20*time.Second, hArgs("run", journal, append([]string{"--input", input}, extra...)...)...); r.code != exitNotAllBooked {
+		rows, _ := hReport(t, journal)
+		for _, row := range rows {
+			if row.State != stateNotBooked {
+				t.Logf("line %d: %s (%s)", row.Line, row.State, row.Desc)
+			}
+		}
+		t.Fatalf("run while down: exit %d\n%s", r.code, lastLine(r.all()))
+	}
+	srv.AcceptConnections()
+}
+
 // A line of the journal replayed at its end (a copy-paste, a sync tool, a
 // restore of a partial backup over the file) is valid line by line. A row
 // that is booked must never be sent again because of it.
 func TestHostileJournalReplayedLineAfterBooked(t *testing.T) {
 	for _, which := range []string{"planned", "not_booked"} {
 		t.Run(which, func(t *testing.T) {
-			srv := backofficetest.NewServer()
-			t.Cleanup(srv.Close)
-			hEnv(t, srv)
+			srv := hFake(t)
 			journal, ids := hBookedJournal(t, srv, 2)
 			lines := hJournalLines(t, journal)
 			var replay string
@@ -296,9 +307,7 @@ func TestHostileJournalReplayedLineAfterBooked(t *testing.T) {
 // The whole journal concatenated with itself (cat j j > j): a second job
 // header and a second set of planned rows.
 func TestHostileJournalConcatenatedWithItself(t *testing.T) {
-	srv := backofficetest.NewServer()
-	t.Cleanup(srv.Close)
-	hEnv(t, srv)
+	srv := hFake(t)
 	journal, _ := hBookedJournal(t, srv, 2)
 	b, _ := os.ReadFile(journal)
 	os.WriteFile(journal, append(b, b...), 0o600)
@@ -316,9 +325,7 @@ func TestHostileJournalConcatenatedWithItself(t *testing.T) {
 // the header says) cannot be a journal the command wrote: it is created with
 // every row in it.
 func TestHostileJournalMissingPlannedRows(t *testing.T) {
-	srv := backofficetest.NewServer()
-	t.Cleanup(srv.Close)
-	hEnv(t, srv)
+	srv := hFake(t)
 	journal, _ := hBookedJournal(t, srv, 3)
 	lines := hJournalLines(t, journal)
 	os.WriteFile(journal, []byte(strings.Join(lines[:2], "")), 0o600) // header + one row of three
@@ -341,16 +348,10 @@ func TestHostileJournalMissingPlannedRows(t *testing.T) {
 // writer must not append after the torn bytes: the journal would then hold
 // damage in the middle, which every later command refuses.
 func TestHostileJournalTornTailThenResumeTwice(t *testing.T) {
-	srv := backofficetest.NewServer()
-	t.Cleanup(srv.Close)
-	hEnv(t, srv)
+	srv := hFake(t)
 	input, ids := hRefunds(t, srv, 3)
 	journal := filepath.Join(t.TempDir(), "j")
-	srv.RefuseConnections()
-	if r := hRun(t, 20*time.Second, hArgs("run", journal, "--input", input)...); r.code != exitNotAllBooked {
-		t.Fatalf("run while down: exit %d\n%s", r.code, r.all())
-	}
-	srv.AcceptConnections()
+	hRunWhileDown(t, srv, journal, input)
 	lines := hJournalLines(t, journal)
 	last := lines[len(lines)-1]
 	f, _ := os.OpenFile(journal, os.O_APPEND|os.O_WRONLY, 0)
@@ -382,9 +383,7 @@ func TestHostileJournalTornTailThenResumeTwice(t *testing.T) {
 // damaged (a bit flip on disk, an editor), the command may not treat it as a
 // torn write it can drop: the row would look planned and be sent again.
 func TestHostileJournalDamagedCompleteSendingLine(t *testing.T) {
-	srv := backofficetest.NewServer()
-	t.Cleanup(srv.Close)
-	hEnv(t, srv)
+	srv := hFake(t)
 	input, ids := hRefunds(t, srv, 1)
 	journal := filepath.Join(t.TempDir(), "j")
 	if r := hRun(t, 20*time.Second, hArgs("run", journal, "--input", input)...); r.code != exitOK {
@@ -412,9 +411,7 @@ func TestHostileJournalDamagedCompleteSendingLine(t *testing.T) {
 // Damage in the middle of the journal is refused by every command, and
 // nothing is sent.
 func TestHostileJournalDamagedMiddle(t *testing.T) {
-	srv := backofficetest.NewServer()
-	t.Cleanup(srv.Close)
-	hEnv(t, srv)
+	srv := hFake(t)
 	journal, _ := hBookedJournal(t, srv, 2)
 	lines := hJournalLines(t, journal)
 	for _, edit := range []struct {
@@ -474,9 +471,7 @@ func TestHostileJournalDamagedMiddle(t *testing.T) {
 // Two runs of one input on one fresh journal at once: the lock (or the
 // atomic creation) must let exactly one of them send.
 func TestHostileTwoRunsOneFreshJournal(t *testing.T) {
-	srv := backofficetest.NewServer()
-	t.Cleanup(srv.Close)
-	hEnv(t, srv)
+	srv := hFake(t)
 	srv.InjectFaultFunc(func(op backofficetest.Op, n int) (backofficetest.Fault, bool) {
 		if hIsOp(string(op)) {
 			return backofficetest.Fault{Kind: backofficetest.FaultLatency, Latency: 100 * time.Millisecond}, true
@@ -511,14 +506,10 @@ func TestHostileTwoRunsOneFreshJournal(t *testing.T) {
 
 // run and resume at once on an existing journal whose rows are all unsent.
 func TestHostileRunAndResumeAtOnce(t *testing.T) {
-	srv := backofficetest.NewServer()
-	t.Cleanup(srv.Close)
-	hEnv(t, srv)
+	srv := hFake(t)
 	input, ids := hRefunds(t, srv, 10)
 	journal := filepath.Join(t.TempDir(), "j")
-	srv.RefuseConnections()
-	hRun(t, 20*time.Second, hArgs("run", journal, "--input", input)...)
-	srv.AcceptConnections()
+	hRunWhileDown(t, srv, journal, input)
 	srv.InjectFaultFunc(func(op backofficetest.Op, n int) (backofficetest.Fault, bool) {
 		if hIsOp(string(op)) {
 			return backofficetest.Fault{Kind: backofficetest.FaultLatency, Latency: 100 * time.Millisecond}, true
@@ -553,9 +544,7 @@ func TestHostileRunAndResumeAtOnce(t *testing.T) {
 // A report taken while a run is under way reads the journal as it is: it
 // may not claim a row booked that is not, and must not hang on the lock.
 func TestHostileReportMidRun(t *testing.T) {
-	srv := backofficetest.NewServer(backofficetest.WithBookingLatency(150 * time.Millisecond))
-	t.Cleanup(srv.Close)
-	hEnv(t, srv)
+	srv := hFake(t, backofficetest.WithBookingLatency(150*time.Millisecond))
 	input, ids := hRefunds(t, srv, 16)
 	journal := filepath.Join(t.TempDir(), "j")
 	done := make(chan hResult, 1)
@@ -629,9 +618,7 @@ type hCSVCase struct {
 // Amounts and fields that must never be booked for a different amount than
 // the file says, or booked at all.
 func TestHostileCSVAmounts(t *testing.T) {
-	srv := backofficetest.NewServer()
-	t.Cleanup(srv.Close)
-	hEnv(t, srv)
+	srv := hFake(t)
 	cases := []hCSVCase{
 		{"plain", func(d, p, j string) string { return "RF," + d + ",1.00,EUR" }, "1.00"},
 		{"one decimal", func(d, p, j string) string { return "RF," + d + ",1.5,EUR" }, "1.50"},
@@ -704,9 +691,7 @@ func TestHostileCSVAmounts(t *testing.T) {
 // File-level CSV oddities: BOM, CRLF, blank lines, quoted fields, a field
 // with a newline inside, duplicate rows without ids, long and unicode ids.
 func TestHostileCSVShapes(t *testing.T) {
-	srv := backofficetest.NewServer()
-	t.Cleanup(srv.Close)
-	hEnv(t, srv)
+	srv := hFake(t)
 	type shape struct {
 		name string
 		body func(d1, d2 string) string
@@ -838,9 +823,7 @@ func TestHostileEveryFaultEveryOp(t *testing.T) {
 	ops := []backofficetest.Op{backofficetest.OpCapture, backofficetest.OpRefund, backofficetest.OpReversal, backofficetest.OpQuery}
 	for _, op := range ops {
 		t.Run(string(op), func(t *testing.T) {
-			srv := backofficetest.NewServer(backofficetest.WithBookingLatency(20 * time.Millisecond))
-			t.Cleanup(srv.Close)
-			hEnv(t, srv)
+			srv := hFake(t, backofficetest.WithBookingLatency(20*time.Millisecond))
 			for _, f := range hFaultKinds {
 				srv.ClearFaults()
 				pa := srv.Preauthorize(decimal.RequireFromString("10.00"), "EUR")
@@ -889,9 +872,7 @@ func TestHostileRandomFaults(t *testing.T) {
 	seed := uint64(time.Now().UnixNano())
 	t.Logf("seed %d", seed)
 	rng := rand.New(rand.NewPCG(seed, 1))
-	srv := backofficetest.NewServer(backofficetest.WithBookingLatency(30*time.Millisecond), backofficetest.WithLookupThrottle(4, 100*time.Millisecond))
-	t.Cleanup(srv.Close)
-	hEnv(t, srv)
+	srv := hFake(t, backofficetest.WithBookingLatency(30*time.Millisecond), backofficetest.WithLookupThrottle(4, 100*time.Millisecond))
 	srv.InjectFaultFunc(func(op backofficetest.Op, n int) (backofficetest.Fault, bool) {
 		if rng.Float64() < 0.3 {
 			return hFaultKinds[rng.IntN(len(hFaultKinds))], true
@@ -1143,9 +1124,7 @@ func TestHostileChecksumSecrets(t *testing.T) {
 // Credentials a careless user pastes: with a trailing newline, a space,
 // quotes; the token must not be printed back in the error.
 func TestHostileMalformedCredentialsNotEchoed(t *testing.T) {
-	srv := backofficetest.NewServer()
-	t.Cleanup(srv.Close)
-	hEnv(t, srv)
+	srv := hFake(t)
 	input, _ := hRefunds(t, srv, 1)
 	tok := srv.BearerCredentials().AccessToken
 	for _, bad := range []string{tok + "\n", " " + tok, `"` + tok + `"`, "Bearer " + tok, tok[:10] + "\r\n" + tok[10:]} {
@@ -1251,9 +1230,7 @@ func TestHostileSillyFlags(t *testing.T) {
 // are not booked (truthfully), the command ends in time, and resume books
 // them.
 func TestHostileTinyRateShortTimeout(t *testing.T) {
-	srv := backofficetest.NewServer()
-	t.Cleanup(srv.Close)
-	hEnv(t, srv)
+	srv := hFake(t)
 	input, ids := hRefunds(t, srv, 6)
 	journal := filepath.Join(t.TempDir(), "j")
 	start := time.Now()
@@ -1472,9 +1449,7 @@ func netListen() (net.Listener, error) { return net.Listen("tcp", "127.0.0.1:0")
 // only way out is a new journal for the same file, which sends again every
 // row the old journal had booked.
 func TestHostileWrongTokenRowsCanBeResumed(t *testing.T) {
-	srv := backofficetest.NewServer()
-	t.Cleanup(srv.Close)
-	hEnv(t, srv)
+	srv := hFake(t)
 	input, ids := hRefunds(t, srv, 3)
 	journal := filepath.Join(t.TempDir(), "j")
 	good := srv.BearerCredentials().AccessToken
@@ -1498,9 +1473,7 @@ func TestHostileWrongTokenRowsCanBeResumed(t *testing.T) {
 
 // Commands that must refuse before sending anything.
 func TestHostileNoJournalNoSending(t *testing.T) {
-	srv := backofficetest.NewServer()
-	t.Cleanup(srv.Close)
-	hEnv(t, srv)
+	srv := hFake(t)
 	input, _ := hRefunds(t, srv, 2)
 	dir := t.TempDir()
 	for _, args := range [][]string{

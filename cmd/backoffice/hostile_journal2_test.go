@@ -109,6 +109,38 @@ func h2Start(t *testing.T, env []string, args ...string) (c *exec.Cmd, out *hBuf
 	return c, out, done
 }
 
+// h2ReportWhile reads the journal with report, again and again, until the
+// command started by h2Start (what) ends: no report may refuse a journal a
+// healthy command is writing, and the command must end with every row
+// booked.
+func h2ReportWhile(t *testing.T, what, journal string, out *hBuf, done chan int) {
+	t.Helper()
+	reads, refused := 0, 0
+	var first string
+	for {
+		select {
+		case code := <-done:
+			if code != exitOK {
+				t.Errorf("%s: exit %d: %s", what, code, lastLine(out.String()))
+			}
+			t.Logf("%d reports while %s wrote, %d refused", reads, what, refused)
+			if refused > 0 {
+				t.Errorf("BUG: %d of %d reports refused a journal a healthy %s was writing: %s", refused, reads, what, first)
+			}
+			return
+		default:
+		}
+		var o, e hBuf
+		if run([]string{"report", "--journal", journal, "--format", "csv"}, &o, &e) == exitCannotRun {
+			refused++
+			if first == "" {
+				first = e.String()
+			}
+		}
+		reads++
+	}
+}
+
 // h2States counts the report's rows per state.
 func h2States(rows []hRow) map[string]int {
 	m := map[string]int{}
@@ -260,46 +292,16 @@ func TestHostile2Kill9Concurrency32(t *testing.T) {
 // report, in a loop, against a healthy resume that re-sends 300 not-booked
 // rows 32 at a time: a reader must never see a checksum error.
 func TestHostile2ReportWhileWriting(t *testing.T) {
-	srv := backofficetest.NewServer()
-	t.Cleanup(srv.Close)
-	hEnv(t, srv)
+	srv := hFake(t)
 	env := hBinEnv(srv)
 	input, ids := hRefunds(t, srv, 300)
 	journal := filepath.Join(t.TempDir(), "j")
-	srv.RefuseConnections()
-	if r := hRun(t, 20*time.Second, hArgs("run", journal, "--input", input, "--concurrency", "32")...); r.code != exitNotAllBooked {
-		t.Fatalf("run while down: exit %d\n%s", r.code, lastLine(r.all()))
-	}
-	srv.AcceptConnections()
+	hRunWhileDown(t, srv, journal, input, "--concurrency", "32")
 	srv.InjectFaultFunc(func(op backofficetest.Op, n int) (backofficetest.Fault, bool) {
 		return backofficetest.Fault{Kind: backofficetest.FaultLatency, Latency: time.Duration(n%7) * time.Millisecond}, n%3 == 0
 	})
 	_, out, done := h2Start(t, env, append([]string{"resume", "--journal", journal, "--concurrency", "32", "--rate", "1000"}, hFast...)...)
-	reads, refused := 0, 0
-	var first string
-loop:
-	for {
-		select {
-		case code := <-done:
-			if code != exitOK {
-				t.Errorf("resume: exit %d: %s", code, lastLine(out.String()))
-			}
-			break loop
-		default:
-		}
-		var o, e hBuf
-		if run([]string{"report", "--journal", journal, "--format", "csv"}, &o, &e) == exitCannotRun {
-			refused++
-			if first == "" {
-				first = e.String()
-			}
-		}
-		reads++
-	}
-	t.Logf("%d reports while resume wrote, %d refused", reads, refused)
-	if refused > 0 {
-		t.Errorf("BUG: %d of %d reports refused a journal a healthy resume was writing: %s", refused, reads, first)
-	}
+	h2ReportWhile(t, "resume", journal, out, done)
 	rows := h2MustRead(t, "resume", journal)
 	hTruth(t, srv, rows)
 	if n := hLedgerOps(srv); n != len(ids) {
@@ -313,21 +315,11 @@ func TestHostile2KillDuringResendOfNotBooked(t *testing.T) {
 	seed := uint64(time.Now().UnixNano())
 	t.Logf("seed %d", seed)
 	rng := rand.New(rand.NewPCG(seed, 23))
-	srv := backofficetest.NewServer(backofficetest.WithBookingLatency(40 * time.Millisecond))
-	t.Cleanup(srv.Close)
-	hEnv(t, srv)
+	srv := hFake(t, backofficetest.WithBookingLatency(40*time.Millisecond))
 	env := hBinEnv(srv)
 	input, ids := hRefunds(t, srv, 80)
 	journal := filepath.Join(t.TempDir(), "j")
-	srv.RefuseConnections()
-	if r := hRun(t, 20*time.Second, hArgs("run", journal, "--input", input, "--concurrency", "16")...); r.code != exitNotAllBooked {
-		for _, row := range h2MustRead(t, "the run while down", journal) {
-			if row.State != stateNotBooked {
-				t.Logf("line %d: %s (%s)", row.Line, row.State, row.Desc)
-			}
-		}
-		t.Fatalf("run while down: exit %d\n%s", r.code, lastLine(r.all()))
-	}
+	hRunWhileDown(t, srv, journal, input, "--concurrency", "16")
 	for i := range 6 {
 		// Down again half of the time: rows go not_booked -> sending ->
 		// not_booked again.
@@ -382,9 +374,7 @@ func TestHostile2KillDuringResendOfNotBooked(t *testing.T) {
 // again and again while look-ups still fail (unknown -> unknown), then a
 // resume (unknown must be resolved, not sent), then look-ups work.
 func TestHostile2UnknownResolvedRepeatedly(t *testing.T) {
-	srv := backofficetest.NewServer()
-	t.Cleanup(srv.Close)
-	hEnv(t, srv)
+	srv := hFake(t)
 	input, ids := hRefunds(t, srv, 4)
 	journal := filepath.Join(t.TempDir(), "j")
 	var lookupsFail atomic.Bool
@@ -431,9 +421,7 @@ func TestHostile2UnknownResolvedRepeatedly(t *testing.T) {
 // again (not_booked -> not_booked, or planned -> not_booked), and every
 // journal they leave must still be read.
 func TestHostile2RateTimeoutNotBookedAgain(t *testing.T) {
-	srv := backofficetest.NewServer()
-	t.Cleanup(srv.Close)
-	hEnv(t, srv)
+	srv := hFake(t)
 	input, ids := hRefunds(t, srv, 6)
 	journal := filepath.Join(t.TempDir(), "j")
 	args := func(verb string) []string {
@@ -468,9 +456,7 @@ func TestHostile2RateTimeoutNotBookedAgain(t *testing.T) {
 // resumes in a row: each resume moves those rows not_booked -> sending
 // -> not_booked, and the journal must stay readable until they book.
 func TestHostile2RequestRefusalsAgainAndAgain(t *testing.T) {
-	srv := backofficetest.NewServer()
-	t.Cleanup(srv.Close)
-	hEnv(t, srv)
+	srv := hFake(t)
 	input, ids := hRefunds(t, srv, 5)
 	journal := filepath.Join(t.TempDir(), "j")
 	good := srv.BearerCredentials().AccessToken
@@ -533,16 +519,12 @@ func TestHostile2RequestRefusalsAgainAndAgain(t *testing.T) {
 // tail), is read, resumed, appended to in its own form, resumed again and
 // reported.
 func TestHostile2PreviousVersionJournalMidJob(t *testing.T) {
-	srv := backofficetest.NewServer()
-	t.Cleanup(srv.Close)
-	hEnv(t, srv)
+	srv := hFake(t)
 	input, ids := hRefunds(t, srv, 6)
 	journal := filepath.Join(t.TempDir(), "j")
 	// Rows 1-2 not booked (down), rows 3-4 booked, rows 5-6 sent and booked
 	// but the journal cut back to "sending" as a kill -9 leaves it.
-	srv.RefuseConnections()
-	hRun(t, 20*time.Second, hArgs("run", journal, "--input", input)...)
-	srv.AcceptConnections()
+	hRunWhileDown(t, srv, journal, input)
 	r := hRun(t, 20*time.Second, hArgs("resume", journal, "--concurrency", "1")...)
 	if r.code != exitOK {
 		t.Fatalf("set-up resume: exit %d", r.code)
@@ -599,46 +581,18 @@ func TestHostile2PreviousVersionJournalMidJob(t *testing.T) {
 // reads it: a group of appends in the previous form must never look
 // damaged to a reader.
 func TestHostile2PreviousVersionReportWhileWriting(t *testing.T) {
-	srv := backofficetest.NewServer()
-	t.Cleanup(srv.Close)
-	hEnv(t, srv)
+	srv := hFake(t)
 	env := hBinEnv(srv)
 	input, ids := hRefunds(t, srv, 200)
 	journal := filepath.Join(t.TempDir(), "j")
-	srv.RefuseConnections()
-	hRun(t, 20*time.Second, hArgs("run", journal, "--input", input, "--concurrency", "32")...)
-	srv.AcceptConnections()
+	hRunWhileDown(t, srv, journal, input, "--concurrency", "32")
 	h2Unchain(t, journal)
 	// The healthy resume gets the roomy bounds a loaded machine needs
 	// (settle time well above the fake's booking latency, a long call
 	// bound): under CI's load hFast's 140 ms call bound left rows unknown,
 	// truthfully, which is no lost line.
 	_, out, done := h2Start(t, env, append([]string{"resume", "--journal", journal, "--concurrency", "32", "--timeout", "20s"}, hSlow...)...)
-	reads, refused := 0, 0
-	var first string
-loop:
-	for {
-		select {
-		case code := <-done:
-			if code != exitOK {
-				t.Errorf("resume of the previous version's journal: exit %d: %s", code, lastLine(out.String()))
-			}
-			break loop
-		default:
-		}
-		var o, e hBuf
-		if run([]string{"report", "--journal", journal, "--format", "csv"}, &o, &e) == exitCannotRun {
-			refused++
-			if first == "" {
-				first = e.String()
-			}
-		}
-		reads++
-	}
-	t.Logf("%d reports, %d refused", reads, refused)
-	if refused > 0 {
-		t.Errorf("BUG: %d of %d reports refused: %s", refused, reads, first)
-	}
+	h2ReportWhile(t, "resume of the previous version's journal", journal, out, done)
 	rows := h2MustRead(t, "resume of the previous version's journal", journal)
 	hTruth(t, srv, rows)
 	if n := hLedgerOps(srv); n != len(ids) {
@@ -659,14 +613,10 @@ loop:
 // finish the job: a new journal for the same file would send again every
 // row the old one booked.
 func TestHostile2PreviousVersionCredentialRefusalsResumable(t *testing.T) {
-	srv := backofficetest.NewServer()
-	t.Cleanup(srv.Close)
-	hEnv(t, srv)
+	srv := hFake(t)
 	input, ids := hRefunds(t, srv, 4)
 	journal := filepath.Join(t.TempDir(), "j")
-	srv.RefuseConnections()
-	hRun(t, 20*time.Second, hArgs("run", journal, "--input", input)...)
-	srv.AcceptConnections()
+	hRunWhileDown(t, srv, journal, input)
 	// Written as the previous version wrote it: each row sent and refused
 	// for the request (the shapes of the journal this version writes; the
 	// codes the previous version ended "refused").
@@ -706,9 +656,7 @@ func TestHostile2PreviousVersionCredentialRefusalsResumable(t *testing.T) {
 // kill -9 at every instant of a short run, step by step: the journal of
 // each instant is read by report and resolve, and resumed to the end.
 func TestHostile2Kill9EveryInstant(t *testing.T) {
-	srv := backofficetest.NewServer(backofficetest.WithBookingLatency(20 * time.Millisecond))
-	t.Cleanup(srv.Close)
-	hEnv(t, srv)
+	srv := hFake(t, backofficetest.WithBookingLatency(20*time.Millisecond))
 	env := hBinEnv(srv)
 	deadline := time.Now().Add(14 * time.Second)
 	instants, noJournal, inFlight := 0, 0, 0
@@ -767,9 +715,7 @@ func TestHostile2Kill9EveryInstant(t *testing.T) {
 func TestHostile2LockRefusedCommandLeavesJournalAlone(t *testing.T) {
 	for _, verb := range []string{"resolve", "resume", "run"} {
 		t.Run(verb, func(t *testing.T) {
-			srv := backofficetest.NewServer(backofficetest.WithBookingLatency(30 * time.Millisecond))
-			t.Cleanup(srv.Close)
-			hEnv(t, srv)
+			srv := hFake(t, backofficetest.WithBookingLatency(30*time.Millisecond))
 			env := hBinEnv(srv)
 			// The damage is a race: up to three rounds, stopping at the first.
 			for round := 0; round < 3 && !t.Failed(); round++ {
@@ -785,9 +731,7 @@ func h2LockRound(t *testing.T, srv *backofficetest.Server, env []string, verb st
 	input, ids := hRefunds(t, srv, 200)
 	journal := filepath.Join(t.TempDir(), "j")
 	before := hLedgerOps(srv)
-	srv.RefuseConnections()
-	hRun(t, 20*time.Second, hArgs("run", journal, "--input", input, "--concurrency", "32")...)
-	srv.AcceptConnections()
+	hRunWhileDown(t, srv, journal, input, "--concurrency", "32")
 	fi, _ := os.Stat(journal)
 	// The healthy resume gets the roomy bounds a loaded machine needs
 	// (settle time well above the fake's booking latency, a long call
@@ -860,9 +804,7 @@ func h2LockRound(t *testing.T, srv *backofficetest.Server, env []string, verb st
 // read every one, in this version's form and in the previous version's,
 // and resolve (which sends nothing) must settle it.
 func TestHostile2EveryPrefixReads(t *testing.T) {
-	srv := backofficetest.NewServer(backofficetest.WithBookingLatency(10 * time.Millisecond))
-	t.Cleanup(srv.Close)
-	hEnv(t, srv)
+	srv := hFake(t, backofficetest.WithBookingLatency(10*time.Millisecond))
 	srv.InjectFaultFunc(func(op backofficetest.Op, n int) (backofficetest.Fault, bool) {
 		if hIsOp(string(op)) && n%3 == 1 {
 			return backofficetest.Fault{Kind: backofficetest.FaultDropAfterBooking}, true
@@ -883,9 +825,7 @@ func TestHostile2EveryPrefixReads(t *testing.T) {
 	}
 	input := writeFile(t, "in.csv", b.String())
 	journal := filepath.Join(t.TempDir(), "j")
-	srv.RefuseConnections()
-	hRun(t, 20*time.Second, hArgs("run", journal, "--input", input, "--concurrency", "4")...)
-	srv.AcceptConnections()
+	hRunWhileDown(t, srv, journal, input, "--concurrency", "4")
 	if r := hRun(t, 20*time.Second, hArgs("resume", journal, "--concurrency", "4")...); r.code == exitCannotRun {
 		t.Fatalf("resume: %s", r.errOut)
 	}
