@@ -303,11 +303,7 @@ func TestHostileEverythingAtOnceThenClose(t *testing.T) {
 	})
 
 	time.Sleep(1500 * time.Millisecond)
-	closed := make(chan struct{})
-	go func() { srv.Close(); close(closed) }()
-	select {
-	case <-closed:
-	case <-time.After(8 * time.Second):
+	if !hlWithin(8*time.Second, srv.Close) {
 		close(stop)
 		t.Fatal("Close did not return within 8 s with clients and every method in flight")
 	}
@@ -407,11 +403,7 @@ func TestHostileRefuseAcceptRacingClose(t *testing.T) {
 				})
 			}
 			time.Sleep(time.Duration(100+100*round) * time.Millisecond)
-			closed := make(chan struct{})
-			go func() { srv.Close(); close(closed) }()
-			select {
-			case <-closed:
-			case <-time.After(8 * time.Second):
+			if !hlWithin(8*time.Second, srv.Close) {
 				close(stop)
 				t.Fatal("Close hangs while Refuse/Accept loop")
 			}
@@ -547,11 +539,7 @@ func TestHostileCloseWithWebhookEndpointHanging(t *testing.T) {
 	require.Eventually(t, func() bool { return got.Load() > 0 }, 3*time.Second, 5*time.Millisecond, "a delivery started")
 
 	start := time.Now()
-	closed := make(chan struct{})
-	go func() { srv.Close(); close(closed) }()
-	select {
-	case <-closed:
-	case <-time.After(20 * time.Second):
+	if !hlWithin(20*time.Second, srv.Close) {
 		t.Fatal("Close hangs behind a hanging webhook endpoint")
 	}
 	t.Logf("Close took %s", time.Since(start))
@@ -647,11 +635,7 @@ func TestHostileHandlerServedElsewhereAcrossClose(t *testing.T) {
 	var calls atomic.Int64
 	hlMoneyWorkers(&wg, stop, &calls, 6, srv, bearer, checksum, debit, auth)
 	time.Sleep(400 * time.Millisecond)
-	closed := make(chan struct{})
-	go func() { srv.Close(); close(closed) }()
-	select {
-	case <-closed:
-	case <-time.After(8 * time.Second):
+	if !hlWithin(8*time.Second, srv.Close) {
 		close(stop)
 		t.Fatal("Close hangs while its handler is served elsewhere")
 	}
@@ -672,11 +656,7 @@ func hlServer(t *testing.T, opts ...backofficetest.Option) *gateway {
 	t.Helper()
 	srv := backofficetest.NewServer(opts...)
 	t.Cleanup(func() {
-		closed := make(chan struct{})
-		go func() { srv.Close(); close(closed) }()
-		select {
-		case <-closed:
-		case <-time.After(10 * time.Second):
+		if !hlWithin(10*time.Second, srv.Close) {
 			t.Error("Close hangs (deadlocked fake; its goroutines are leaked)")
 		}
 	})
